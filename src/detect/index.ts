@@ -1,0 +1,55 @@
+// detectHost: read the machine once, in parallel, into a validated HostFacts document.
+import { performance } from 'node:perf_hooks';
+import type { HostReader } from '../env/types.js';
+import { HOST_FACTS_VERSION, HostFacts, type Note } from '../model/facts.js';
+import { detectCpu, detectSystem } from './cpu.js';
+import { detectMemory } from './memory.js';
+import { detectDisks } from './disks.js';
+import { detectNetwork } from './nics.js';
+import { detectOs, detectPortsInUse } from './os.js';
+
+export interface DetectOptions {
+  /** Probe the uplink (container registry reachable). Off for offline runs and tests. */
+  uplink: boolean;
+  /** Offer attached loop devices as candidate disks (testing on a machine without spare disks). */
+  loopDevices: boolean;
+  /** A path on the filesystem the installer runs from: that disk is the installer's media. */
+  installerPath: string;
+}
+
+export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
+  uplink: true,
+  loopDevices: false,
+  installerPath: process.cwd(),
+};
+
+export async function detectHost(reader: HostReader, options: Partial<DetectOptions> = {}): Promise<HostFacts> {
+  const opts = { ...DEFAULT_DETECT_OPTIONS, ...options };
+  const started = performance.now();
+  const notes: Note[] = [];
+  const [system, cpu, memory, disks, net, os, portsInUse] = await Promise.all([
+    detectSystem(reader, notes),
+    detectCpu(reader, notes),
+    detectMemory(reader, notes),
+    detectDisks(reader, notes, opts),
+    detectNetwork(reader, notes, opts),
+    detectOs(reader, notes),
+    detectPortsInUse(reader, notes),
+  ]);
+  const facts: HostFacts = {
+    schemaVersion: HOST_FACTS_VERSION,
+    detectedAt: reader.now().toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    system,
+    cpu,
+    memory,
+    disks,
+    nics: net.nics,
+    network: net.network,
+    os,
+    portsInUse,
+    notes,
+  };
+  // Validate what we built: a parser bug shows up here as a bug, not as a wrong plan later.
+  return HostFacts.parse(facts);
+}

@@ -1,0 +1,243 @@
+// HostFacts: what `ciab detect` knows about the machine. Versioned; every unknown is null plus a note.
+import { z } from 'zod';
+
+export const HOST_FACTS_VERSION = 1;
+
+/** Smallest disk worth offering to cinder/ceph. */
+export const MIN_USABLE_DISK_BYTES = 8 * 1024 ** 3;
+
+export const Note = z.object({
+  /** Which fact is affected, as a dotted path (e.g. "cpu.kvm", "disks"). */
+  fact: z.string(),
+  message: z.string(),
+});
+export type Note = z.infer<typeof Note>;
+
+export const Cpu = z.object({
+  vendor: z.string().nullable(),
+  model: z.string().nullable(),
+  arch: z.string(),
+  sockets: z.number().int().nullable(),
+  cores: z.number().int().nullable(),
+  threads: z.number().int().nullable(),
+  flags: z.object({ vmx: z.boolean(), svm: z.boolean() }),
+  kvm: z.object({
+    /** /dev/kvm exists */
+    present: z.boolean(),
+    /** /dev/kvm could be opened read-write: the truth for hardware virtualization */
+    usable: z.boolean(),
+    reason: z.string().nullable(),
+  }),
+  nested: z.object({
+    module: z.enum(['kvm_intel', 'kvm_amd']).nullable(),
+    enabled: z.boolean().nullable(),
+  }),
+});
+export type Cpu = z.infer<typeof Cpu>;
+
+export const System = z.object({
+  vendor: z.string().nullable(),
+  product: z.string().nullable(),
+  virtual: z.boolean().nullable(),
+  /** kvm, qemu, vmware, microsoft, xen, oracle, amazon, google, docker, lxc … */
+  hypervisor: z.string().nullable(),
+  firmware: z.enum(['uefi', 'bios']).nullable(),
+});
+export type System = z.infer<typeof System>;
+
+export const Memory = z.object({
+  totalBytes: z.number().nullable(),
+  availableBytes: z.number().nullable(),
+  swapTotalBytes: z.number().nullable(),
+  swapFreeBytes: z.number().nullable(),
+  hugepages: z.object({
+    total: z.number().int().nullable(),
+    free: z.number().int().nullable(),
+    sizeBytes: z.number().nullable(),
+  }),
+});
+export type Memory = z.infer<typeof Memory>;
+
+export const Transport = z.enum(['nvme', 'sata', 'sas', 'scsi', 'usb', 'virtio', 'mmc', 'xen', 'loop', 'zram', 'ram', 'md', 'dm', 'unknown']);
+export type Transport = z.infer<typeof Transport>;
+
+export const DiskVerdict = z.enum([
+  'root-disk',
+  'boot-disk',
+  'installer-media',
+  'mounted',
+  'has-partitions',
+  'has-signature',
+  'lvm-member',
+  'raid-member',
+  'in-use',
+  'too-small',
+  'read-only',
+  'virtual-device',
+]);
+export type DiskVerdict = z.infer<typeof DiskVerdict>;
+
+export const Partition = z.object({
+  name: z.string(),
+  path: z.string(),
+  sizeBytes: z.number().nullable(),
+  fstype: z.string().nullable(),
+  mountpoints: z.array(z.string()),
+});
+
+export const Disk = z.object({
+  name: z.string(),
+  path: z.string(),
+  /** lsblk TYPE: disk, loop, rom … (partitions are listed under their disk) */
+  type: z.string(),
+  sizeBytes: z.number().nullable(),
+  model: z.string().nullable(),
+  serial: z.string().nullable(),
+  transport: Transport,
+  rotational: z.boolean().nullable(),
+  removable: z.boolean().nullable(),
+  readOnly: z.boolean().nullable(),
+  partitionTable: z.string().nullable(),
+  partitions: z.array(Partition),
+  /** Filesystem / LVM / RAID signatures found on the whole device or its partitions (e.g. "ext4", "LVM2_member"). */
+  signatures: z.array(z.string()),
+  /** Everything mounted from this disk, its partitions and the devices built on them. */
+  mountpoints: z.array(z.string()),
+  /** Devices stacked on this disk (dm, md), from /sys/block/X/holders and its partitions' holders. */
+  holders: z.array(z.string()),
+  byId: z.string().nullable(),
+  usable: z.boolean(),
+  /** Why it is not usable, most important first (empty when usable). */
+  reasons: z.array(z.object({ code: DiskVerdict, message: z.string() })),
+});
+export type Disk = z.infer<typeof Disk>;
+
+export const NicKind = z.enum(['physical', 'virtual', 'bridge', 'bond', 'vlan', 'veth', 'wireless', 'loopback', 'tun', 'unknown']);
+export type NicKind = z.infer<typeof NicKind>;
+
+export const Address = z.object({
+  family: z.enum(['inet', 'inet6']),
+  address: z.string(),
+  prefixlen: z.number().int(),
+  /** global, link, host */
+  scope: z.string(),
+});
+export type Address = z.infer<typeof Address>;
+
+export const Nic = z.object({
+  name: z.string(),
+  kind: NicKind,
+  operstate: z.string(),
+  carrier: z.boolean().nullable(),
+  speedMbps: z.number().nullable(),
+  mtu: z.number().int().nullable(),
+  mac: z.string().nullable(),
+  driver: z.string().nullable(),
+  /** Bridge or bond this interface is enslaved to. */
+  master: z.string().nullable(),
+  addresses: z.array(Address),
+  defaultRoute: z.boolean(),
+  /** management: carries the default route; external: up, carrier, no address — kolla's neutron_external_interface. */
+  role: z.enum(['management', 'external']).nullable(),
+});
+export type Nic = z.infer<typeof Nic>;
+
+export const Network = z.object({
+  defaultRoute: z.object({ interface: z.string(), gateway: z.string().nullable() }).nullable(),
+  dns: z.array(z.string()),
+  hostname: z.string(),
+  /** What the hostname resolves to via /etc/hosts (the first hit, as getent would). */
+  hostnameAddresses: z.array(z.string()),
+  /** Hostname resolves to 127.0.1.1: RabbitMQ prechecks fail on this. */
+  hostnameLoopbackTrap: z.boolean(),
+  uplink: z.object({
+    checked: z.boolean(),
+    reachable: z.boolean().nullable(),
+    target: z.string(),
+    ms: z.number().nullable(),
+    error: z.string().nullable(),
+  }),
+});
+export type Network = z.infer<typeof Network>;
+
+export const Os = z.object({
+  id: z.string().nullable(),
+  versionId: z.string().nullable(),
+  codename: z.string().nullable(),
+  prettyName: z.string().nullable(),
+  /** Supported as a host by the kolla-ansible release the project pins. */
+  kollaSupported: z.boolean(),
+  kollaSupportNote: z.string(),
+  kernel: z.string().nullable(),
+  init: z.string().nullable(),
+  python3: z.string().nullable(),
+  containerEngines: z.array(
+    z.object({ name: z.enum(['docker', 'podman']), installed: z.boolean(), running: z.boolean() }),
+  ),
+  /** Where container images will live (/var/lib/docker or the nearest existing parent) and its free space. */
+  imagesPath: z.string(),
+  imagesFreeBytes: z.number().nullable(),
+  timeSync: z.object({ synchronized: z.boolean().nullable(), service: z.string().nullable() }),
+  services: z.object({
+    /** Running services that clash with kolla (libvirtd, mysqld, rabbitmq, nscd …) */
+    clashing: z.array(z.string()),
+  }),
+  privilege: z.object({ root: z.boolean(), passwordlessSudo: z.boolean().nullable() }),
+});
+export type Os = z.infer<typeof Os>;
+
+export const ListeningPort = z.object({
+  port: z.number().int(),
+  address: z.string(),
+  process: z.string().nullable(),
+  pid: z.number().int().nullable(),
+});
+export type ListeningPort = z.infer<typeof ListeningPort>;
+
+export const HostFacts = z.object({
+  schemaVersion: z.literal(HOST_FACTS_VERSION),
+  detectedAt: z.string(),
+  /** How long detection took, in milliseconds. */
+  durationMs: z.number(),
+  system: System,
+  cpu: Cpu,
+  memory: Memory,
+  disks: z.array(Disk),
+  nics: z.array(Nic),
+  network: Network,
+  os: Os,
+  /** Ports kolla needs that something already listens on. */
+  portsInUse: z.array(ListeningPort),
+  notes: z.array(Note),
+});
+export type HostFacts = z.infer<typeof HostFacts>;
+
+/** The TCP ports kolla's services listen on for a single-node deploy; checked by detect and preflight. */
+export const KOLLA_PORTS: ReadonlyArray<{ port: number; service: string }> = [
+  { port: 80, service: 'horizon' },
+  { port: 443, service: 'horizon (TLS)' },
+  { port: 3260, service: 'iscsid' },
+  { port: 3306, service: 'mariadb' },
+  { port: 4369, service: 'rabbitmq epmd' },
+  { port: 4444, service: 'mariadb sst' },
+  { port: 4567, service: 'mariadb galera' },
+  { port: 4568, service: 'mariadb ist' },
+  { port: 5000, service: 'keystone' },
+  { port: 5672, service: 'rabbitmq' },
+  { port: 6080, service: 'nova novncproxy' },
+  { port: 6640, service: 'openvswitch db' },
+  { port: 6641, service: 'ovn northbound db' },
+  { port: 6642, service: 'ovn southbound db' },
+  { port: 8004, service: 'heat' },
+  { port: 8022, service: 'nova ssh' },
+  { port: 8774, service: 'nova api' },
+  { port: 8775, service: 'nova metadata' },
+  { port: 8776, service: 'cinder' },
+  { port: 8780, service: 'placement' },
+  { port: 9292, service: 'glance' },
+  { port: 9696, service: 'neutron' },
+  { port: 11211, service: 'memcached' },
+  { port: 15672, service: 'rabbitmq management' },
+  { port: 16509, service: 'libvirt' },
+  { port: 25672, service: 'rabbitmq cluster' },
+];
