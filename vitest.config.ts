@@ -6,6 +6,7 @@ export default defineConfig({
     exclude: ['dist/**', 'node_modules/**'],
     // Real-world tests (netns, loop devices, ansible) mutate shared kernel state; run files one at a time.
     fileParallelism: false,
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
   },
 });
