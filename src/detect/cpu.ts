@@ -1,9 +1,124 @@
+// CPU, KVM and the machine itself (vendor, VM or not, firmware).
 import type { HostReader } from '../env/types.js';
 import type { Cpu, Note, System } from '../model/facts.js';
-// STUB
-export async function detectCpu(reader: HostReader, _notes: Note[]): Promise<Cpu> {
-  return { vendor: null, model: null, arch: reader.arch(), sockets: null, cores: null, threads: null, flags: { vmx: false, svm: false }, kvm: { present: false, usable: false, reason: null }, nested: { module: null, enabled: null } };
+
+export interface CpuInfo {
+  vendor: string | null;
+  model: string | null;
+  sockets: number | null;
+  cores: number | null;
+  threads: number | null;
+  flags: Set<string>;
 }
-export async function detectSystem(_reader: HostReader, _notes: Note[]): Promise<System> {
-  return { vendor: null, product: null, virtual: null, hypervisor: null, firmware: null };
+
+/** Parse /proc/cpuinfo (x86 and arm layouts). Unknown fields stay null. */
+export function parseCpuInfo(text: string): CpuInfo {
+  const blocks = text.split(/\n\s*\n/).filter((b) => b.trim() !== '');
+  const processors = blocks
+    .map((block) => {
+      const fields = new Map<string, string>();
+      for (const line of block.split('\n')) {
+        const at = line.indexOf(':');
+        if (at > 0) fields.set(line.slice(0, at).trim(), line.slice(at + 1).trim());
+      }
+      return fields;
+    })
+    .filter((f) => f.has('processor'));
+  const first = processors[0];
+  const flags = new Set((first?.get('flags') ?? first?.get('Features') ?? '').split(/\s+/).filter(Boolean));
+  const threads = processors.length > 0 ? processors.length : null;
+  const physicalIds = new Set(processors.map((p) => p.get('physical id')).filter((v) => v !== undefined));
+  const coreKeys = new Set(
+    processors.filter((p) => p.has('core id')).map((p) => `${p.get('physical id') ?? 0}:${p.get('core id')}`),
+  );
+  const sockets = physicalIds.size > 0 ? physicalIds.size : threads === null ? null : 1;
+  return {
+    vendor: first?.get('vendor_id') ?? first?.get('CPU implementer') ?? null,
+    model: first?.get('model name') ?? first?.get('Model') ?? null,
+    sockets,
+    cores: coreKeys.size > 0 ? coreKeys.size : threads,
+    threads,
+    flags,
+  };
+}
+
+export async function detectCpu(reader: HostReader, notes: Note[]): Promise<Cpu> {
+  const [cpuinfo, kvmPresent, kvmOpen, nestedIntel, nestedAmd] = await Promise.all([
+    reader.readText('/proc/cpuinfo'),
+    reader.exists('/dev/kvm'),
+    reader.canOpen('/dev/kvm', 'rw'),
+    reader.readText('/sys/module/kvm_intel/parameters/nested'),
+    reader.readText('/sys/module/kvm_amd/parameters/nested'),
+  ]);
+  if (cpuinfo === null) notes.push({ fact: 'cpu', message: '/proc/cpuinfo could not be read: CPU model and counts unknown' });
+  const info = parseCpuInfo(cpuinfo ?? '');
+  const nestedText = nestedIntel ?? nestedAmd;
+  const module = nestedIntel !== null ? 'kvm_intel' : nestedAmd !== null ? 'kvm_amd' : null;
+  let reason: string | null = null;
+  if (!kvmPresent) {
+    reason = info.flags.has('vmx') || info.flags.has('svm')
+      ? '/dev/kvm is missing although the CPU has virtualization extensions: load the kvm module or enable VT-x/AMD-V in the firmware'
+      : '/dev/kvm is missing: hardware virtualization is off, absent, or not passed through to this VM';
+  } else if (!kvmOpen.ok) {
+    reason = `/dev/kvm exists but cannot be opened (${kvmOpen.error})`;
+  }
+  return {
+    vendor: info.vendor,
+    model: info.model,
+    arch: reader.arch(),
+    sockets: info.sockets,
+    cores: info.cores,
+    threads: info.threads,
+    flags: { vmx: info.flags.has('vmx'), svm: info.flags.has('svm') },
+    kvm: { present: kvmPresent, usable: kvmPresent && kvmOpen.ok, reason },
+    nested: { module, enabled: nestedText === null ? null : /^(y|1)/i.test(nestedText.trim()) },
+  };
+}
+
+/** DMI vendor strings of common hypervisors, for when systemd-detect-virt is not there. */
+const DMI_HYPERVISORS: ReadonlyArray<[RegExp, string]> = [
+  [/^QEMU/i, 'qemu'],
+  [/VMware/i, 'vmware'],
+  [/^Microsoft Corporation$/i, 'microsoft'],
+  [/^Xen/i, 'xen'],
+  [/innotek|VirtualBox/i, 'oracle'],
+  [/^Amazon EC2/i, 'amazon'],
+  [/^Google/i, 'google'],
+  [/^OpenStack/i, 'kvm'],
+];
+
+export async function detectSystem(reader: HostReader, notes: Note[]): Promise<System> {
+  const [vendor, product, efi, virtVm, virtContainer, cpuinfo] = await Promise.all([
+    reader.readText('/sys/class/dmi/id/sys_vendor'),
+    reader.readText('/sys/class/dmi/id/product_name'),
+    reader.exists('/sys/firmware/efi'),
+    reader.run('systemd-detect-virt', ['--vm'], { timeoutMs: 2000 }),
+    reader.run('systemd-detect-virt', ['--container'], { timeoutMs: 2000 }),
+    reader.readText('/proc/cpuinfo'),
+  ]);
+  const dmiVendor = vendor?.trim() || null;
+  const dmiProduct = product?.trim() || null;
+  let hypervisor: string | null = null;
+  let virtual: boolean | null = null;
+  if (!virtVm.notFound && !virtVm.timedOut) {
+    const answer = virtVm.stdout.trim();
+    virtual = answer !== '' && answer !== 'none';
+    hypervisor = virtual ? answer : null;
+  } else {
+    const fromDmi = DMI_HYPERVISORS.find(([pattern]) => pattern.test(dmiVendor ?? '') || pattern.test(dmiProduct ?? ''));
+    const flagged = parseCpuInfo(cpuinfo ?? '').flags.has('hypervisor');
+    if (fromDmi) hypervisor = fromDmi[1];
+    virtual = fromDmi !== undefined || flagged ? true : cpuinfo === null ? null : false;
+    if (virtual && hypervisor === null) hypervisor = 'unknown';
+    notes.push({ fact: 'system.virtual', message: 'systemd-detect-virt is not available: VM detection used DMI and CPU flags' });
+  }
+  const containerAnswer = virtContainer.notFound ? '' : virtContainer.stdout.trim();
+  return {
+    vendor: dmiVendor,
+    product: dmiProduct,
+    virtual,
+    hypervisor,
+    container: containerAnswer !== '' && containerAnswer !== 'none' ? containerAnswer : null,
+    firmware: efi ? 'uefi' : 'bios',
+  };
 }

@@ -41,6 +41,8 @@ export const System = z.object({
   virtual: z.boolean().nullable(),
   /** kvm, qemu, vmware, microsoft, xen, oracle, amazon, google, docker, lxc … */
   hypervisor: z.string().nullable(),
+  /** docker, lxc, podman, wsl … when this runs inside a container */
+  container: z.string().nullable(),
   firmware: z.enum(['uefi', 'bios']).nullable(),
 });
 export type System = z.infer<typeof System>;
