@@ -247,9 +247,13 @@ const NOT_EXTERNAL: ReadonlySet<NicKind> = new Set<NicKind>([
   'wireless',
 ]);
 
-/** management: carries the default route. external: up, carrier, no IPv4 and no global IPv6, not enslaved. */
-export function nicRole(nic: Omit<Nic, 'role'>): Nic['role'] {
+/**
+ * management: carries the default route. external: up, carrier, no IPv4 and no global IPv6, not enslaved.
+ * Without ip's answer the addresses are unknown, not absent: then nothing is called external.
+ */
+export function nicRole(nic: Omit<Nic, 'role'>, addressesKnown = true): Nic['role'] {
   if (nic.defaultRoute) return 'management';
+  if (!addressesKnown) return null;
   const addressed = nic.addresses.some((a) => a.family === 'inet' || (a.family === 'inet6' && a.scope === 'global'));
   if (nic.operstate === 'up' && nic.carrier === true && !addressed && nic.master === null && !NOT_EXTERNAL.has(nic.kind)) {
     return 'external';
@@ -316,7 +320,7 @@ async function readIpLinks(reader: HostReader, notes: Note[]): Promise<IpLink[] 
   const result = await reader.run('ip', ['-j', '-d', 'addr']);
   const failure = describeFailure(command, result);
   if (failure) {
-    notes.push({ fact: 'nics', message: `${failure}; addresses and link kinds unknown` });
+    notes.push({ fact: 'nics', message: `${failure}; addresses and link kinds unknown, so no interface is offered as external` });
     return null;
   }
   const parsed = parseIpAddr(result.stdout);
@@ -466,7 +470,7 @@ export async function detectNetwork(
       addresses: ip?.addresses ?? [],
       defaultRoute: defaultRoute?.interface === name,
     };
-    return { ...base, role: nicRole(base) };
+    return { ...base, role: nicRole(base, ip !== null) };
   });
   nics.sort(byIndex(index));
 

@@ -148,9 +148,9 @@ export const Network = z.object({
   defaultRoute: z.object({ interface: z.string(), gateway: z.string().nullable() }).nullable(),
   dns: z.array(z.string()),
   hostname: z.string(),
-  /** What the hostname resolves to via /etc/hosts (the first hit, as getent would). */
+  /** What the hostname resolves to (getent ahostsv4, as kolla's RabbitMQ precheck asks; /etc/hosts as fallback). */
   hostnameAddresses: z.array(z.string()),
-  /** Hostname resolves to 127.0.1.1: RabbitMQ prechecks fail on this. */
+  /** Hostname resolves to a loopback address (127.0.1.1 on Ubuntu): RabbitMQ prechecks fail on this. */
   hostnameLoopbackTrap: z.boolean(),
   uplink: z.object({
     checked: z.boolean(),
