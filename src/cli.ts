@@ -28,7 +28,52 @@ export function buildProgram() {
       await runDetect(options);
     });
 
+  const planOptions = (command: Command<[], {}>) =>
+    command
+      .option('--answers <file>', 'answers file (YAML); unattended: every gap is an error naming its key')
+      .option('--profile <id>', 'use this profile instead of the recommended one')
+      .option('--facts <file>', 'plan for recorded facts (`ciab detect --json > facts.json`) instead of this machine')
+      .option('--profiles <dir>', 'read profiles from DIR instead of the built-in ones')
+      .option('--state-dir <dir>', 'where saved answers live', '/etc/ciab')
+      .option('--skip-check <id>', 'accept a blocking check by id (repeatable)', collect, [] as string[])
+      .option('--json', 'print JSON on stdout, nothing else')
+      .option('--no-uplink-check', 'do not probe the container registry')
+      .option('--loop-devices', 'offer attached loop devices as storage disks (for testing)');
+
+  planOptions(
+    program
+      .command('plan')
+      .description('Rank the profiles for this machine and show the install plan: what would change (changes nothing).'),
+  )
+    .addHelpText('after', '\nExit codes: 0 a plan with nothing blocking, 2 bad input, 3 blocked (nothing fits or a check blocks).\n')
+    .action(async (options) => {
+      const { runPlan } = await import('./commands/plan.js');
+      await runPlan(options);
+    });
+
+  planOptions(program.command('preflight').description('Run the checks for a profile and say what blocks it and what to do (changes nothing).'))
+    .option('--verbose', 'also list the checks that passed')
+    .addHelpText('after', '\nExit codes: 0 nothing blocks, 2 bad input, 3 a check blocks.\n')
+    .action(async (options) => {
+      const { runPreflight } = await import('./commands/plan.js');
+      await runPreflight(options);
+    });
+
+  program
+    .command('answers-template')
+    .description('Print a commented answers file with every key (defaults for this machine with --for-this-machine).')
+    .option('--for-this-machine', 'fill in the defaults detected here')
+    .option('--facts <file>', 'fill in the defaults for recorded facts')
+    .action(async (options) => {
+      const { runAnswersTemplate } = await import('./commands/answers-template.js');
+      await runAnswersTemplate(options);
+    });
+
   return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** Map any error to one message on stderr and an exit code. Stack traces only for bugs. */

@@ -1,0 +1,138 @@
+// The installer's one interface for every front end (CLI commands, the wizard, unattended runs):
+// load facts, profiles and answers; rank; resolve; plan; check. No printing here — values in, values out.
+import path from 'node:path';
+import { detectHost, type DetectOptions } from '../detect/index.js';
+import { readOptionalFile, readUserFile } from '../env/files.js';
+import { createHostReader } from '../env/host.js';
+import { AnswersFile, type Answers } from '../model/answers.js';
+import { UserError } from '../model/errors.js';
+import { HostFacts } from '../model/facts.js';
+import { blocking, type Finding } from '../model/findings.js';
+import type { DeploymentPlan } from '../model/plan.js';
+import type { Profile } from '../model/profile.js';
+import { readYaml, type YamlSource } from '../model/yaml-input.js';
+import { buildPlan } from '../plan/build.js';
+import { CHECK_IDS, runAllChecks } from '../preflight/plan-checks.js';
+import { loadProfiles } from '../profiles/load.js';
+import { applySkips, rankProfiles, type Ranking } from '../profiles/rank.js';
+import type { AnswerKey, FlatAnswers } from '../questions/definitions.js';
+import { resolveAnswers, toAnswers, type AnswerSources, type Resolution } from '../questions/resolve.js';
+
+export const DEFAULT_STATE_DIR = '/etc/ciab';
+
+export interface SessionOptions {
+  /** Plan for recorded facts (a `ciab detect --json` file) instead of this machine. */
+  factsFile?: string;
+  answersFile?: string;
+  profilesDir?: string;
+  /** Where saved answers live (answers.yaml). */
+  stateDir?: string;
+  /** --skip-check ids */
+  skip?: string[];
+  detect?: Partial<DetectOptions>;
+  overrides?: Partial<FlatAnswers>;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Session {
+  facts: HostFacts;
+  profiles: Profile[];
+  ranking: Ranking;
+  sources: AnswerSources;
+  skip: string[];
+  resolution: Resolution;
+  /** Set when every question has an answer. */
+  answers: Answers | null;
+  plan: DeploymentPlan | null;
+  /** Findings for the chosen profile (host checks, and plan checks once there is a plan). */
+  findings: Finding[];
+  profile: Profile | null;
+}
+
+export async function loadFacts(options: SessionOptions): Promise<HostFacts> {
+  if (options.factsFile) {
+    const text = await readUserFile(options.factsFile, 'the facts file');
+    return readYaml(options.factsFile, text, HostFacts).value;
+  }
+  return detectHost(createHostReader(), options.detect);
+}
+
+async function loadAnswerSources(options: SessionOptions): Promise<AnswerSources> {
+  const sources: AnswerSources = { overrides: options.overrides };
+  if (options.answersFile) {
+    const text = await readUserFile(options.answersFile, 'the answers file');
+    const { value, source } = readYaml(options.answersFile, text, AnswersFile);
+    sources.file = { values: value, source };
+  }
+  const savedFile = path.join(options.stateDir ?? DEFAULT_STATE_DIR, 'answers.yaml');
+  const savedText = await readOptionalFile(savedFile);
+  if (savedText !== null) sources.saved = { values: readYaml(savedFile, savedText, AnswersFile).value, file: savedFile };
+  return sources;
+}
+
+function checkSkipIds(skip: readonly string[], where: (id: string) => string): void {
+  for (const id of skip) {
+    if (!CHECK_IDS.includes(id)) throw new UserError(`${where(id)}: unknown check id "${id}"; check ids: ${CHECK_IDS.join(', ')}`);
+  }
+}
+
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const [facts, profiles, sources] = await Promise.all([loadFacts(options), loadProfiles(options.profilesDir), loadAnswerSources(options)]);
+  return planSession({ facts, profiles, sources, options });
+}
+
+/** Everything after loading: pure, and what the benchmark times. */
+export function planSession(input: { facts: HostFacts; profiles: Profile[]; sources: AnswerSources; options: SessionOptions }): Session {
+  const { facts, profiles, sources, options } = input;
+  const fileSkips = sources.file?.values.skip_checks ?? [];
+  checkSkipIds(options.skip ?? [], () => '--skip-check');
+  if (sources.file) checkSkipIds(fileSkips, () => `${sources.file!.source.file}: skip_checks`);
+  const skip = [...new Set([...(options.skip ?? []), ...fileSkips])];
+  const images = {
+    registry: (sources.overrides?.['images.registry'] ?? sources.file?.values.images?.registry) || null,
+    offlineBundle: (sources.overrides?.['images.offline_bundle'] ?? sources.file?.values.images?.offline_bundle) || null,
+  };
+  const ranking = rankProfiles(facts, profiles, { skip, images });
+  const env = options.env ?? process.env;
+  const resolution = resolveAnswers(
+    {
+      facts,
+      profiles,
+      recommended: ranking.recommended,
+      env: {
+        http_proxy: env.http_proxy ?? env.HTTP_PROXY,
+        https_proxy: env.https_proxy ?? env.HTTPS_PROXY,
+        no_proxy: env.no_proxy ?? env.NO_PROXY,
+        timezone: env.TZ,
+      },
+    },
+    sources,
+  );
+  const profile = profiles.find((p) => p.id === resolution.answers.profile) ?? null;
+  let answers: Answers | null = null;
+  let plan: DeploymentPlan | null = null;
+  let findings: Finding[] = profile ? (ranking.profiles.find((r) => r.profile.id === profile.id)?.findings ?? []) : [];
+  if (profile && resolution.missing.length === 0) {
+    answers = toAnswers(resolution.answers, skip);
+    plan = buildPlan(facts, profile, answers);
+    findings = applySkips(runAllChecks(facts, profile, plan), skip);
+  }
+  return { facts, profiles, ranking, sources, skip, resolution, answers, plan, findings, profile };
+}
+
+export function blockers(session: Session): Finding[] {
+  return blocking(session.findings);
+}
+
+/** For unattended runs: every question must be answered; the first gap is an error naming its key. */
+export function requireComplete(session: Session): asserts session is Session & { answers: Answers; plan: DeploymentPlan; profile: Profile } {
+  const first: AnswerKey | undefined = session.resolution.missing[0];
+  if (first === undefined) return;
+  const where = session.sources.file ? `${session.sources.file.source.file}: ` : '';
+  if (first === 'profile') {
+    throw new UserError(`${where}profile: no profile fits this machine and none was chosen`, 'see `ciab plan` for why, then set profile: (and --skip-check for what you accept)');
+  }
+  throw new UserError(`${where}${first}: no answer and no default for this machine`, 'add it to the answers file (`ciab answers-template` shows every key)');
+}
+
+export type { YamlSource };

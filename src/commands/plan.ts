@@ -1,0 +1,107 @@
+// `ciab plan` and `ciab preflight`: what fits this machine, what would change, what blocks.
+import { BlockedError } from '../model/errors.js';
+import { blockers, openSession, requireComplete, type Session, type SessionOptions } from '../app/session.js';
+import { toAnswersFile } from '../questions/resolve.js';
+import { formatFindings, formatMissing, formatPlan, formatRanking } from '../ui/report.js';
+import { colourWanted, createStyle } from '../ui/style.js';
+
+export interface PlanCommandOptions {
+  answers?: string;
+  profile?: string;
+  facts?: string;
+  profiles?: string;
+  stateDir?: string;
+  skipCheck?: string[];
+  json?: boolean;
+  uplinkCheck?: boolean;
+  loopDevices?: boolean;
+  verbose?: boolean;
+}
+
+export function sessionOptions(o: PlanCommandOptions): SessionOptions {
+  return {
+    answersFile: o.answers,
+    factsFile: o.facts,
+    profilesDir: o.profiles,
+    stateDir: o.stateDir,
+    skip: o.skipCheck ?? [],
+    detect: { uplink: o.uplinkCheck !== false, loopDevices: Boolean(o.loopDevices) },
+    overrides: o.profile ? { profile: o.profile } : {},
+  };
+}
+
+/** JSON form of a session: answers without secrets. */
+export function sessionJson(session: Session) {
+  return {
+    recommended: session.ranking.recommended,
+    ranking: session.ranking.profiles,
+    answers: toAnswersFile(session.resolution.answers, session.resolution.origins),
+    origins: session.resolution.origins,
+    missing: session.resolution.missing,
+    findings: session.findings,
+    plan: session.plan,
+  };
+}
+
+export async function runPlan(o: PlanCommandOptions): Promise<void> {
+  const session = await openSession(sessionOptions(o));
+  if (o.answers) requireComplete(session);
+  const style = createStyle(colourWanted(process.stdout));
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(sessionJson(session), null, 2)}\n`);
+  } else {
+    const out: string[] = [...formatRanking(session.ranking, style), ''];
+    if (!session.profile) {
+      out.push(style.bad(`${style.icon.block} Nothing fits this machine as it is.`));
+      out.push(`  Each block above names what is missing. To plan anyway, accept the gaps by id, e.g.`);
+      const ids = [...new Set(session.ranking.profiles.find((r) => r.profile.id === 'workshop')?.blockers.map((b) => b.id) ?? [])];
+      out.push(`    ciab plan --profile workshop${ids.map((id) => ` --skip-check ${id}`).join('')}`);
+      out.push(style.dim('  (the install itself will still fail where the machine really cannot carry the cloud)'));
+    } else {
+      const origin = session.resolution.origins.profile;
+      out.push(`Profile: ${session.profile.id} (${origin === 'computed' ? 'recommended for this machine' : `from the ${origin}`})`, '');
+      if (session.plan) out.push(...formatPlan(session.plan, style), '');
+      if (session.resolution.missing.length > 0) {
+        out.push(style.bold('Still to answer (no default on this machine)'), ...formatMissing(session.resolution.missing, style), '');
+      }
+      out.push(style.bold('Checks'), ...formatFindings(session.findings, style, { verbose: o.verbose }), '');
+      for (const note of session.resolution.ignoredSaved) out.push(style.dim(`note: saved answer ignored: ${note}`));
+      out.push(
+        style.dim(
+          blockers(session).length > 0
+            ? 'Fix the blocks above (or --skip-check ID to accept one), then run `ciab plan` again.'
+            : session.plan
+              ? 'Next: `ciab render --out DIR` writes this configuration; `ciab answers-template` shows every answer you can fix in a file.'
+              : 'Answer the questions above in an answers file (`ciab answers-template > answers.yaml`), then `ciab plan --answers answers.yaml`.',
+        ),
+      );
+    }
+    process.stdout.write(`${out.join('\n')}\n`);
+  }
+  if (!session.profile || blockers(session).length > 0) {
+    throw new BlockedError(
+      session.profile ? `${blockers(session).length} check(s) block the ${session.profile.id} profile on this machine` : 'no profile fits this machine',
+    );
+  }
+}
+
+export async function runPreflight(o: PlanCommandOptions): Promise<void> {
+  const session = await openSession(sessionOptions(o));
+  if (o.answers) requireComplete(session);
+  const style = createStyle(colourWanted(process.stdout));
+  const profileId = session.profile?.id ?? o.profile ?? null;
+  // Without a fitting profile, check against the smallest one: that is what the user would try first.
+  const rank = session.ranking.profiles.find((r) => r.profile.id === profileId) ?? session.ranking.profiles.at(-1)!;
+  const findings = session.plan ? session.findings : rank.findings;
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ profile: rank.profile.id, findings, missing: session.resolution.missing }, null, 2)}\n`);
+  } else {
+    const out = [style.bold(`Preflight for the ${rank.profile.id} profile`), ...formatFindings(findings, style, { verbose: true })];
+    if (!session.plan && session.resolution.missing.length > 0) {
+      out.push('', style.dim(`Network and storage checks need answers first: ${session.resolution.missing.join(', ')}.`));
+    }
+    process.stdout.write(`${out.join('\n')}\n`);
+  }
+  const blocked = findings.filter((f) => f.severity === 'block' && !f.skipped);
+  if (blocked.length > 0) throw new BlockedError(`${blocked.length} check(s) block the ${rank.profile.id} profile: ${[...new Set(blocked.map((b) => b.id))].join(', ')}`);
+}

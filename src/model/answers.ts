@@ -1,0 +1,118 @@
+// The answers file: what a person (or a workshop's USB stick) decides. Every key is optional here;
+// questions/ fills the gaps in one order: answers file → saved answers → computed default → static default.
+import { z } from 'zod';
+import { StorageBackend } from './profile.js';
+
+/** Sizes as people write them: 100GiB, 1.5 TB, 500G, or a number of bytes. */
+export const Size = z.union([
+  z.number().int().nonnegative(),
+  z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*([KMGTP]i?B?|B)?\s*$/i, 'a size like 100GiB, 1.5TB or 500G')
+    .transform((text) => parseSize(text)),
+]);
+
+const UNIT_POWERS: Record<string, number> = { B: 0, K: 1, M: 2, G: 3, T: 4, P: 5 };
+
+export function parseSize(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMGTP])?(i)?(B)?\s*$/i.exec(text);
+  if (!match) return Number.NaN;
+  const value = Number(match[1]);
+  const unit = (match[2] ?? 'B').toUpperCase();
+  // "GB" and "G" are read as binary too: disks are offered with binary sizes everywhere in ciab.
+  return Math.round(value * 1024 ** (UNIT_POWERS[unit] ?? 0));
+}
+
+export const DiskFilter = z.strictObject({
+  /** ssd or hdd (rotational) */
+  type: z.enum(['ssd', 'hdd']).optional(),
+  transport: z.enum(['nvme', 'sata', 'sas', 'scsi', 'usb', 'virtio', 'mmc']).optional(),
+  min_size: Size.optional(),
+  max_size: Size.optional(),
+  /** Shell-style pattern on the model string, e.g. "Samsung*" */
+  model: z.string().min(1).optional(),
+  /** How many matching disks to take (largest first); default 1, "all" for every match. */
+  count: z.union([z.number().int().positive(), z.literal('all')]).optional(),
+});
+export type DiskFilter = z.infer<typeof DiskFilter>;
+
+export const DiskSelector = z.union([
+  z.string().regex(/^\/dev\//, 'a device path like /dev/nvme1n1 or /dev/disk/by-id/…'),
+  z.strictObject({ path: z.string().regex(/^\/dev\//, 'a device path like /dev/nvme1n1') }),
+  z.strictObject({ filter: DiskFilter }),
+]);
+export type DiskSelector = z.infer<typeof DiskSelector>;
+
+const Ipv4Text = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'an IPv4 address like 192.0.2.10');
+const CidrText = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 network like 10.20.20.0/24');
+const RangeText = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\s*-\s*\d{1,3}(\.\d{1,3}){3}$/, 'a range like 10.20.20.100-10.20.20.199');
+
+export const AnswersFile = z.strictObject({
+  profile: z.string().min(1).optional(),
+  network: z
+    .strictObject({
+      management_interface: z.string().min(1).optional(),
+      access: z.enum(['local', 'lan']).optional(),
+      external_interface: z.string().min(1).optional(),
+      floating_cidr: CidrText.optional(),
+      floating_range: RangeText.optional(),
+      floating_gateway: Ipv4Text.optional(),
+      vip: Ipv4Text.optional(),
+    })
+    .optional(),
+  storage: z
+    .strictObject({
+      backend: StorageBackend.optional(),
+      disks: z.array(DiskSelector).optional(),
+      /** Devices whose data may be destroyed, named one by one. Nothing else is ever wiped. */
+      wipe: z.array(z.string().regex(/^\/dev\//, 'a device path')).optional(),
+    })
+    .optional(),
+  /** null or absent: a strong password is generated and saved 0600. */
+  admin_password: z.string().nullable().optional(),
+  domain: z.string().optional(),
+  proxy: z
+    .strictObject({
+      http: z.string().nullable().optional(),
+      https: z.string().nullable().optional(),
+      no_proxy: z.string().nullable().optional(),
+    })
+    .optional(),
+  timezone: z.string().optional(),
+  images: z
+    .strictObject({
+      /** A registry mirror (host:port) that serves kolla's images, e.g. a workshop's local registry. */
+      registry: z.string().nullable().optional(),
+      /** A file with all images (offline install). */
+      offline_bundle: z.string().nullable().optional(),
+    })
+    .optional(),
+  /** Preflight check ids to skip, like --skip-check. */
+  skip_checks: z.array(z.string()).optional(),
+});
+export type AnswersFile = z.infer<typeof AnswersFile>;
+
+/** Fully resolved answers: every question has a value (or an explicit null). */
+export interface Answers {
+  profile: string;
+  network: {
+    management_interface: string;
+    access: 'local' | 'lan';
+    external_interface: string | null;
+    floating_cidr: string;
+    floating_range: string;
+    floating_gateway: string;
+    vip: string | null;
+  };
+  storage: {
+    backend: StorageBackend;
+    disks: DiskSelector[];
+    wipe: string[];
+  };
+  admin_password: string | null;
+  domain: string;
+  proxy: { http: string | null; https: string | null; no_proxy: string | null };
+  timezone: string;
+  images: { registry: string | null; offline_bundle: string | null };
+  skip_checks: string[];
+}

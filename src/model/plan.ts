@@ -1,0 +1,101 @@
+// The DeploymentPlan: everything the installer will do, decided up front by one pure function.
+import type { Answers } from './answers.js';
+import type { ServiceId, StorageBackend } from './profile.js';
+
+export const PLAN_VERSION = 1;
+
+export type KollaValue = string | number | boolean;
+
+export interface KollaVar {
+  value: KollaValue;
+  /** Why the plan sets it; becomes the comment in globals.yml. */
+  why: string;
+}
+
+export type PhaseId =
+  | 'prepare-host'
+  | 'kolla-bootstrap'
+  | 'kolla-prechecks'
+  | 'kolla-pull'
+  | 'kolla-deploy'
+  | 'kolla-post-deploy'
+  | 'bootstrap-cloud'
+  | 'verify';
+
+export interface Phase {
+  id: PhaseId;
+  title: string;
+  /** What it does to the machine, in a sentence. */
+  what: string;
+  /** Ansible tasks it runs (task headers, skipped ones included), when known. */
+  tasks: number | null;
+  /** Rough minutes on an SSD machine with a fast uplink; pull depends on bandwidth. */
+  estimateMinutes: number;
+}
+
+export interface HostChange {
+  area: 'network' | 'disks' | 'packages' | 'services' | 'ports' | 'files';
+  what: string;
+  /** Destroys data: shown and confirmed by name. */
+  destructive?: boolean;
+}
+
+export interface DeploymentPlan {
+  schemaVersion: typeof PLAN_VERSION;
+  profile: { id: string; title: string };
+  release: { openstack: string; kollaAnsible: string };
+  host: {
+    hostname: string;
+    managementInterface: string;
+    managementIp: string;
+    managementCidr: string;
+    gateway: string | null;
+    dns: string[];
+    timezone: string;
+    domain: string;
+  };
+  network: {
+    access: 'local' | 'lan';
+    /** Where the APIs answer: the management IP itself without HAProxy, else the VIP. */
+    vip: string;
+    haproxy: boolean;
+    tls: boolean;
+    neutronPlugin: 'ovn' | 'openvswitch';
+    /** kolla's neutron_external_interface: the veth end (local) or the spare NIC (lan). */
+    externalInterface: string;
+    /** local access: a veth pair and a bridge with the floating gateway, NAT'd out of the management NIC. */
+    localBridge: {
+      bridge: string;
+      vethHost: string;
+      vethKolla: string;
+      gatewayCidr: string;
+      natOut: string;
+    } | null;
+    floating: { cidr: string; gateway: string; start: string; end: string };
+  };
+  storage: {
+    backend: StorageBackend;
+    /** LVM volume group for cinder (lvm, lvm-file). */
+    volumeGroup: string | null;
+    disks: Array<{ path: string; byId: string | null; sizeBytes: number | null; wipe: boolean }>;
+    /** lvm-file: the loop file and its size. */
+    file: { path: string; sizeGiB: number } | null;
+    glance: 'file' | 'ceph';
+    capacityBytes: number | null;
+  };
+  compute: {
+    virtType: 'kvm' | 'qemu';
+    vcpusForInstances: number | null;
+    memoryForInstancesBytes: number | null;
+  };
+  services: ServiceId[];
+  workers: { service: number; rpc: number };
+  /** globals.yml, key by key, each with its reason. */
+  kolla: Record<string, KollaVar>;
+  images: { registry: string; offlineBundle: string | null };
+  proxy: Answers['proxy'];
+  /** The admin password is generated at render time when not given; the plan only says which. */
+  adminPassword: 'given' | 'generated';
+  phases: Phase[];
+  changes: HostChange[];
+}

@@ -1,0 +1,223 @@
+// buildPlan: facts × profile × answers → DeploymentPlan. Pure: same inputs, same plan.
+import type { Answers } from '../model/answers.js';
+import { UserError } from '../model/errors.js';
+import type { HostFacts } from '../model/facts.js';
+import type { DeploymentPlan, HostChange, KollaVar } from '../model/plan.js';
+import { PLAN_VERSION } from '../model/plan.js';
+import type { Profile, ServiceId } from '../model/profile.js';
+import { KOLLA_ANSIBLE_VERSION, OPENSTACK_RELEASE } from '../model/release.js';
+import { GiB } from '../model/units.js';
+import { cidrOf, parseCidr, parseRange } from './addressing.js';
+import { selectDisks } from './disks.js';
+import { buildPhases } from './phases.js';
+import { serviceSwitches } from './services.js';
+
+/** Names of what the installer creates on the host for local floating IPs. Short: interface names max 15 chars. */
+export const LOCAL_NET = { bridge: 'ciab-br0', vethHost: 'ciab-veth-br', vethKolla: 'ciab-veth-ext' } as const;
+export const CINDER_VG = 'cinder-volumes';
+export const CINDER_FILE = '/var/lib/ciab/cinder-volumes.img';
+/** What the host OS itself needs besides the cloud: kernel, sshd, page cache. */
+export const HOST_RESERVED_BYTES = 2 * GiB;
+export const DEFAULT_REGISTRY = 'quay.io';
+
+/** kolla_base_distro that matches the host, so host and containers share a family; rocky otherwise. */
+function baseDistro(facts: HostFacts): 'ubuntu' | 'debian' | 'rocky' {
+  if (facts.os.id === 'ubuntu') return 'ubuntu';
+  if (facts.os.id === 'debian') return 'debian';
+  return 'rocky';
+}
+
+export function servicesFor(profile: Profile, answers: Answers): ServiceId[] {
+  const backend = answers.storage.backend;
+  return profile.services.filter((s) => {
+    if (s === 'cinder') return backend !== 'none';
+    if (s === 'ceph') return backend === 'ceph';
+    return true;
+  });
+}
+
+export function memoryBudgetBytes(profile: Profile, services: readonly ServiceId[]): number {
+  return services.reduce((sum, s) => sum + (profile.memory_budget_mib[s] ?? 0), 0) * 1024 ** 2;
+}
+
+export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers): DeploymentPlan {
+  const net = answers.network;
+  const mgmtNic = facts.nics.find((n) => n.name === net.management_interface);
+  const mgmtAddress = mgmtNic?.addresses.find((a) => a.family === 'inet');
+  if (!mgmtNic || !mgmtAddress) throw new UserError(`network.management_interface: ${net.management_interface} has no IPv4 address`);
+  const mgmtCidr = cidrOf(mgmtAddress.address, mgmtAddress.prefixlen)!;
+  const floatingCidr = parseCidr(net.floating_cidr)!;
+  const range = parseRange(net.floating_range)!;
+  if (profile.network.haproxy && !net.vip) throw new UserError(`network.vip: the ${profile.id} profile runs HAProxy and needs a free address in ${mgmtCidr.text}`);
+  const vip = profile.network.haproxy ? net.vip! : mgmtAddress.address;
+
+  const services = servicesFor(profile, answers);
+  const kvm = facts.cpu.kvm.usable;
+  const threads = facts.cpu.threads ?? 1;
+  const workers = { service: Math.max(1, Math.min(4, Math.floor(threads / 4))), rpc: Math.max(1, Math.min(2, Math.floor(threads / 8))) };
+
+  const localBridge =
+    net.access === 'local'
+      ? { ...LOCAL_NET, gatewayCidr: `${net.floating_gateway}/${floatingCidr.prefix}`, natOut: net.management_interface }
+      : null;
+  const externalInterface = localBridge ? LOCAL_NET.vethKolla : net.external_interface!;
+
+  // Storage
+  const backend = answers.storage.backend;
+  const selection = backend === 'lvm' || backend === 'ceph' ? selectDisks(facts.disks, answers.storage.disks, answers.storage.wipe) : null;
+  if (selection && selection.errors.length > 0) throw new UserError(`storage.disks[${selection.errors[0]!.index}]: ${selection.errors[0]!.message}`);
+  const disks = (selection?.disks ?? []).map((d) => ({ path: d.path, byId: d.byId, sizeBytes: d.sizeBytes, wipe: selection!.wiped.includes(d) }));
+  if ((backend === 'lvm' || backend === 'ceph') && disks.length === 0) throw new UserError(`storage.disks: the ${backend} backend needs at least one disk`);
+  const file = backend === 'lvm-file' ? { path: CINDER_FILE, sizeGiB: profile.storage.file_size_gib } : null;
+  const capacityBytes = backend === 'none' ? null : file ? file.sizeGiB * GiB : disks.reduce((s, d) => s + (d.sizeBytes ?? 0), 0);
+
+  // Capacity left for instances
+  const budget = memoryBudgetBytes(profile, services);
+  const memoryForInstancesBytes = facts.memory.totalBytes === null ? null : Math.max(0, facts.memory.totalBytes - budget - HOST_RESERVED_BYTES);
+  const vcpusForInstances = facts.cpu.threads === null ? null : Math.max(0, facts.cpu.threads - profile.reserved_threads);
+
+  const kolla = kollaVariables({ facts, profile, answers, services, vip, externalInterface, kvm, workers, backend });
+  const registry = answers.images.registry ?? DEFAULT_REGISTRY;
+
+  const plan: DeploymentPlan = {
+    schemaVersion: PLAN_VERSION,
+    profile: { id: profile.id, title: profile.title },
+    release: { openstack: OPENSTACK_RELEASE, kollaAnsible: KOLLA_ANSIBLE_VERSION },
+    host: {
+      hostname: facts.network.hostname,
+      managementInterface: net.management_interface,
+      managementIp: mgmtAddress.address,
+      managementCidr: mgmtCidr.text,
+      gateway: facts.network.defaultRoute?.interface === net.management_interface ? facts.network.defaultRoute.gateway : null,
+      dns: facts.network.dns,
+      timezone: answers.timezone,
+      domain: answers.domain,
+    },
+    network: {
+      access: net.access,
+      vip,
+      haproxy: profile.network.haproxy,
+      tls: profile.network.tls_external,
+      neutronPlugin: profile.network.neutron_plugin,
+      externalInterface,
+      localBridge,
+      floating: { cidr: floatingCidr.text, gateway: net.floating_gateway, start: range.start, end: range.end },
+    },
+    storage: {
+      backend,
+      volumeGroup: backend === 'lvm' || backend === 'lvm-file' ? CINDER_VG : null,
+      disks,
+      file,
+      glance: backend === 'ceph' ? 'ceph' : 'file',
+      capacityBytes,
+    },
+    compute: { virtType: kvm ? 'kvm' : 'qemu', vcpusForInstances, memoryForInstancesBytes },
+    services,
+    workers,
+    kolla,
+    images: { registry, offlineBundle: answers.images.offline_bundle },
+    proxy: answers.proxy,
+    adminPassword: answers.admin_password ? 'given' : 'generated',
+    phases: buildPhases(services, { ceph: backend === 'ceph', offline: Boolean(answers.images.offline_bundle) }),
+    changes: [],
+  };
+  plan.changes = hostChanges(plan, facts);
+  return plan;
+}
+
+interface KollaInputs {
+  facts: HostFacts;
+  profile: Profile;
+  answers: Answers;
+  services: ServiceId[];
+  vip: string;
+  externalInterface: string;
+  kvm: boolean;
+  workers: { service: number; rpc: number };
+  backend: Answers['storage']['backend'];
+}
+
+function kollaVariables(i: KollaInputs): Record<string, KollaVar> {
+  const v: Record<string, KollaVar> = {};
+  const distro = baseDistro(i.facts);
+  v.kolla_base_distro = { value: distro, why: `container images of the host's family (${i.facts.os.prettyName ?? i.facts.os.id ?? 'unknown host'})` };
+  v.openstack_release = { value: OPENSTACK_RELEASE, why: `pinned with kolla-ansible ${KOLLA_ANSIBLE_VERSION}` };
+  if (i.facts.cpu.arch === 'arm64') v.openstack_tag_suffix = { value: '-aarch64', why: 'arm64 host: aarch64 images' };
+  v.network_interface = { value: i.answers.network.management_interface, why: 'the management interface: APIs, database and messaging' };
+  v.neutron_external_interface = {
+    value: i.externalInterface,
+    why: i.answers.network.access === 'local' ? 'one end of the veth pair into the local floating-IP bridge (carries no IP)' : 'the spare NIC for floating IPs on the LAN (carries no IP)',
+  };
+  v.kolla_internal_vip_address = {
+    value: i.vip,
+    why: i.profile.network.haproxy ? 'the VIP keepalived holds for HAProxy' : 'no HAProxy on one IP: the VIP is the management IP itself',
+  };
+  if (!i.profile.network.haproxy) {
+    v.enable_haproxy = { value: false, why: 'single node on one IP: services answer directly, no load balancer' };
+    // ProxySQL would listen on VIP:3306 — the same socket as MariaDB when the VIP is the host IP.
+    v.enable_proxysql = { value: false, why: 'without HAProxy the VIP is the host IP, where MariaDB already listens on 3306' };
+  }
+  v.neutron_plugin_agent = { value: i.profile.network.neutron_plugin, why: 'OVN: the SCS default network backend' };
+  if (!i.kvm) v.nova_compute_virt_type = { value: 'qemu', why: `no usable /dev/kvm (${i.facts.cpu.kvm.reason ?? 'unknown'}): software emulation` };
+  if (i.profile.network.tls_external) {
+    v.kolla_enable_tls_internal = { value: true, why: 'one VIP serves internal and external endpoints, so both use TLS' };
+    v.kolla_enable_tls_external = { value: true, why: 'HTTPS for users, with a CA generated for this install' };
+    v.kolla_copy_ca_into_containers = { value: true, why: 'services must trust the install\'s own CA' };
+    v.openstack_cacert = {
+      value: distro === 'rocky' ? '/etc/pki/tls/certs/ca-bundle.crt' : '/etc/ssl/certs/ca-certificates.crt',
+      why: 'the system CA bundle inside the containers, with the install\'s CA added',
+    };
+  }
+  Object.assign(v, serviceSwitches(i.services));
+  if (i.backend === 'lvm' || i.backend === 'lvm-file') {
+    v.enable_cinder_backend_lvm = { value: true, why: i.backend === 'lvm' ? 'volumes in an LVM volume group on the spare disk' : 'volumes in an LVM volume group on a loop file' };
+    v.cinder_volume_group = { value: CINDER_VG, why: 'the volume group the prepare-host phase creates' };
+  }
+  if (i.backend === 'ceph') {
+    v.cinder_backend_ceph = { value: true, why: 'volumes in the single-host Ceph cluster' };
+    v.glance_backend_ceph = { value: true, why: 'images in Ceph: instant copy-on-write clones for volumes' };
+    v.nova_backend_ceph = { value: true, why: 'instance disks in Ceph' };
+  }
+  if (i.services.includes('cinder')) {
+    v.enable_cinder_backup = { value: false, why: 'no second storage system on one box to back volumes up to' };
+  }
+  v.openstack_service_workers = { value: i.workers.service, why: `${i.facts.cpu.threads ?? '?'} threads: fewer API workers leave memory for instances` };
+  v.openstack_service_rpc_workers = { value: i.workers.rpc, why: 'as few RPC workers as one node needs' };
+  if (i.answers.images.registry) v.docker_registry = { value: i.answers.images.registry, why: 'images from the given mirror' };
+  if (i.answers.proxy.http) v.container_http_proxy = { value: i.answers.proxy.http, why: 'containers reach the outside through the proxy' };
+  if (i.answers.proxy.https) v.container_https_proxy = { value: i.answers.proxy.https, why: 'containers reach the outside through the proxy' };
+  for (const [key, entry] of Object.entries(i.profile.kolla)) v[key] = { value: entry.value, why: entry.why };
+  return v;
+}
+
+function hostChanges(plan: DeploymentPlan, facts: HostFacts): HostChange[] {
+  const c: HostChange[] = [];
+  const n = plan.network;
+  if (n.localBridge) {
+    const b = n.localBridge;
+    c.push({ area: 'network', what: `create bridge ${b.bridge} with ${b.gatewayCidr} (gateway of the floating network ${n.floating.cidr})` });
+    c.push({ area: 'network', what: `create veth pair ${b.vethKolla} (for neutron, no IP) ↔ ${b.vethHost} (in ${b.bridge})` });
+    c.push({ area: 'network', what: `NAT ${n.floating.cidr} out of ${b.natOut}; enable IPv4 forwarding` });
+    c.push({ area: 'network', what: `persist them in the OS's network configuration so they come back after a reboot; ${plan.host.managementInterface} itself is not touched` });
+  } else {
+    c.push({ area: 'network', what: `hand ${n.externalInterface} to neutron (OVS bridge br-ex) for floating IPs ${n.floating.start}–${n.floating.end}` });
+  }
+  if (n.haproxy) c.push({ area: 'network', what: `keepalived adds the VIP ${n.vip} to ${plan.host.managementInterface}` });
+  if (facts.network.hostnameLoopbackTrap || !facts.network.hostnameAddresses.includes(plan.host.managementIp)) {
+    c.push({ area: 'files', what: `/etc/hosts: ${plan.host.hostname} → ${plan.host.managementIp} (RabbitMQ needs it)` });
+  }
+  for (const disk of plan.storage.disks) {
+    if (disk.wipe) c.push({ area: 'disks', what: `WIPE ${disk.path}${disk.byId ? ` (${disk.byId})` : ''}: everything on it is destroyed`, destructive: true });
+  }
+  if (plan.storage.backend === 'lvm') c.push({ area: 'disks', what: `LVM volume group ${CINDER_VG} on ${plan.storage.disks.map((d) => d.path).join(', ')}` });
+  if (plan.storage.backend === 'ceph') c.push({ area: 'disks', what: `Ceph OSDs (cephadm, single host) on ${plan.storage.disks.map((d) => d.path).join(', ')}` });
+  if (plan.storage.file) {
+    c.push({ area: 'disks', what: `sparse file ${plan.storage.file.path} (${plan.storage.file.sizeGiB} GiB) as volume group ${CINDER_VG}, re-attached at boot by a systemd unit` });
+  }
+  c.push({ area: 'packages', what: 'Docker CE and its Python SDK (kolla bootstrap-servers), python3-venv, lvm2, chrony if no time service runs' });
+  c.push({ area: 'services', what: `docker; ${plan.services.length} OpenStack and infrastructure services in containers; firewalld/ufw disabled by kolla` });
+  if (plan.host.timezone !== 'UTC') c.push({ area: 'services', what: `time zone ${plan.host.timezone}` });
+  c.push({ area: 'ports', what: `services listen on ${plan.host.managementIp}${n.haproxy ? ` and ${n.vip}` : ''}: 3306, 5000, 5672, 6080, 8774, 8775, 8780, 9292, 9696${plan.services.includes('cinder') ? ', 8776' : ''}, 80${n.tls ? ', 443' : ''} …` });
+  c.push({ area: 'files', what: '/etc/kolla (globals.yml, passwords.yml 0600, inventory), /etc/ciab (answers, state), clouds.yaml and admin-openrc.sh (0600)' });
+  return c;
+}

@@ -1,0 +1,392 @@
+// The questions, as data. The same definitions drive unattended resolution, the answers-file template and
+// the wizard. Each has one answer order: answers file → saved answers → computed default → static default.
+import type { Answers } from '../model/answers.js';
+import type { HostFacts, Nic } from '../model/facts.js';
+import type { Profile, StorageBackend } from '../model/profile.js';
+import { cidrOf, contains, hostBounds, isIpv4, overlaps, parseCidr, parseRange, rangeContains, toNumber } from '../plan/addressing.js';
+import { isCandidate } from '../plan/disks.js';
+import { GiB } from '../model/units.js';
+
+export interface QuestionContext {
+  facts: HostFacts;
+  profiles: readonly Profile[];
+  /** The recommended profile id from the ranking (null when nothing fits). */
+  recommended: string | null;
+  /** Answers resolved so far (questions are resolved in order). */
+  answers: Partial<FlatAnswers>;
+  env: { http_proxy?: string; https_proxy?: string; no_proxy?: string; timezone?: string };
+}
+
+/** Answers keyed by dotted answers-file key. */
+export type FlatAnswers = {
+  profile: string;
+  'network.management_interface': string;
+  'network.access': 'local' | 'lan';
+  'network.external_interface': string | null;
+  'network.floating_cidr': string;
+  'network.floating_range': string;
+  'network.floating_gateway': string;
+  'network.vip': string | null;
+  'storage.backend': StorageBackend;
+  'storage.disks': Answers['storage']['disks'];
+  'storage.wipe': string[];
+  admin_password: string | null;
+  domain: string;
+  'proxy.http': string | null;
+  'proxy.https': string | null;
+  'proxy.no_proxy': string | null;
+  timezone: string;
+  'images.registry': string | null;
+  'images.offline_bundle': string | null;
+};
+export type AnswerKey = keyof FlatAnswers;
+
+export interface Choice {
+  value: string;
+  label: string;
+  /** Shown but not selectable, with the reason. */
+  disabled?: string;
+}
+
+export interface Question<K extends AnswerKey = AnswerKey> {
+  key: K;
+  /** Short title, also the comment headline in the answers template. */
+  title: string;
+  /** One or two sentences: what it decides and what to consider. */
+  help: string;
+  kind: 'choice' | 'text' | 'ip' | 'cidr' | 'range' | 'password' | 'disks' | 'list';
+  /** Asked only when this holds (e.g. the external NIC only for LAN access). Unasked questions take `skipValue`. */
+  when?: (ctx: QuestionContext) => boolean;
+  skipValue?: FlatAnswers[K];
+  choices?: (ctx: QuestionContext) => Choice[];
+  /** A default worked out from the machine; undefined when there is none. */
+  computed?: (ctx: QuestionContext) => FlatAnswers[K] | undefined;
+  /** A fixed default; undefined means the question must be answered. */
+  fallback?: FlatAnswers[K];
+  /** null when fine, else what is wrong (one line, no key — the caller adds file:line:key). */
+  validate?: (value: FlatAnswers[K], ctx: QuestionContext) => string | null;
+  secret?: boolean;
+  /** Example for the answers template when there is no default. */
+  example?: string;
+}
+
+const v4Addresses = (nic: Nic) => nic.addresses.filter((a) => a.family === 'inet');
+const profileOf = (ctx: QuestionContext) => ctx.profiles.find((p) => p.id === ctx.answers.profile);
+
+/** The management subnet: the chosen interface's first IPv4 network. */
+export function managementCidr(ctx: QuestionContext) {
+  const nic = ctx.facts.nics.find((n) => n.name === ctx.answers['network.management_interface']);
+  const address = nic ? v4Addresses(nic)[0] : undefined;
+  return address ? { address: address.address, cidr: cidrOf(address.address, address.prefixlen) } : null;
+}
+
+/** Private /24s tried in order for a local-only floating network; the first that touches nothing on the host wins. */
+export const LOCAL_FLOATING_CANDIDATES = ['10.20.20.0/24', '192.168.112.0/24', '172.30.250.0/24', '10.99.250.0/24'];
+
+function hostNetworks(facts: HostFacts) {
+  return facts.nics.flatMap((nic) => v4Addresses(nic).map((a) => cidrOf(a.address, a.prefixlen))).filter((c) => c !== null);
+}
+
+function backendFeasible(backend: StorageBackend, ctx: QuestionContext, profile: Profile): boolean {
+  const spare = ctx.facts.disks.filter((d) => d.usable).length;
+  if (backend === 'ceph') return spare >= profile.storage.ceph_min_disks;
+  if (backend === 'lvm') return spare >= 1;
+  if (backend === 'lvm-file') return (ctx.facts.os.imagesFreeBytes ?? 0) >= (profile.storage.file_size_gib + profile.requirements.disk_free_gib.block) * GiB;
+  return true;
+}
+
+export const QUESTIONS: readonly Question[] = [
+  {
+    key: 'profile',
+    title: 'Deployment profile',
+    help: 'What kind of cloud to build: workshop (smallest, runs without KVM), edge (appliance with volumes, TLS and monitoring) or sandbox (the full SCS demo). `ciab plan` ranks them for this machine.',
+    kind: 'choice',
+    choices: (ctx) => ctx.profiles.map((p) => ({ value: p.id, label: `${p.title} — ${p.for}` })),
+    computed: (ctx) => ctx.recommended ?? undefined,
+    validate: (value, ctx) =>
+      ctx.profiles.some((p) => p.id === value) ? null : `unknown profile "${value}"; profiles: ${ctx.profiles.map((p) => p.id).join(', ')}`,
+  } satisfies Question<'profile'>,
+  {
+    key: 'network.management_interface',
+    title: 'Management interface',
+    help: 'The interface whose IPv4 address the OpenStack APIs and the dashboard listen on (kolla network_interface). Usually the one with the default route.',
+    kind: 'choice',
+    choices: (ctx) =>
+      ctx.facts.nics
+        .filter((n) => n.kind !== 'loopback')
+        .map((n) => ({
+          value: n.name,
+          label: `${n.name} (${n.kind}${v4Addresses(n).length ? `, ${v4Addresses(n).map((a) => `${a.address}/${a.prefixlen}`).join(' ')}` : ''}${n.defaultRoute ? ', default route' : ''})`,
+          disabled: v4Addresses(n).length === 0 ? 'has no IPv4 address' : undefined,
+        })),
+    computed: (ctx) => ctx.facts.network.defaultRoute?.interface ?? ctx.facts.nics.find((n) => n.kind !== 'loopback' && v4Addresses(n).length > 0)?.name,
+    validate: (value, ctx) => {
+      const nic = ctx.facts.nics.find((n) => n.name === value);
+      if (!nic) return `no interface "${value}" on this machine (${ctx.facts.nics.filter((n) => n.kind !== 'loopback').map((n) => n.name).join(', ')})`;
+      if (nic.kind === 'loopback') return `${value} is the loopback interface`;
+      if (v4Addresses(nic).length === 0) return `${value} has no IPv4 address; the APIs need one`;
+      return null;
+    },
+  } satisfies Question<'network.management_interface'>,
+  {
+    key: 'network.access',
+    title: 'How instances are reached',
+    help: 'local: floating IPs live on a private network behind this machine (a veth pair and a bridge, NAT to the uplink) — works with one NIC, reachable from this host. lan: a second NIC without an address carries floating IPs on your LAN, reachable from other machines.',
+    kind: 'choice',
+    choices: (ctx) => [
+      { value: 'local', label: 'local — floating IPs reachable from this machine (one NIC is enough)' },
+      {
+        value: 'lan',
+        label: 'lan — floating IPs on the LAN through a second NIC',
+        disabled: ctx.facts.nics.some((n) => n.role === 'external') ? undefined : 'no spare NIC that is up, cabled and without an address',
+      },
+    ],
+    fallback: 'local',
+  } satisfies Question<'network.access'>,
+  {
+    key: 'network.external_interface',
+    title: 'External interface (LAN access)',
+    help: 'A NIC that is up, cabled and has no IP address: neutron takes it over for floating IPs (kolla neutron_external_interface). Never the management interface — that would cut this machine off.',
+    kind: 'choice',
+    when: (ctx) => ctx.answers['network.access'] === 'lan',
+    skipValue: null,
+    choices: (ctx) =>
+      ctx.facts.nics
+        .filter((n) => n.kind !== 'loopback' && n.name !== ctx.answers['network.management_interface'])
+        .map((n) => ({ value: n.name, label: `${n.name} (${n.kind}, ${n.operstate})`, disabled: n.role === 'external' ? undefined : 'not up with carrier and without address' })),
+    computed: (ctx) => ctx.facts.nics.find((n) => n.role === 'external' && n.name !== ctx.answers['network.management_interface'])?.name,
+    validate: (value, ctx) => {
+      const nic = ctx.facts.nics.find((n) => n.name === value);
+      if (!nic) return `no interface "${value}" on this machine`;
+      if (value === ctx.answers['network.management_interface']) return `${value} is the management interface; giving it to neutron would cut this machine off the network`;
+      if (nic.addresses.some((a) => a.family === 'inet' || a.scope === 'global')) return `${value} has an IP address; neutron's external interface must have none`;
+      if (nic.master) return `${value} is part of ${nic.master}`;
+      if (nic.kind === 'wireless') return `${value} is wireless; Wi-Fi cannot carry neutron's bridge`;
+      return null;
+    },
+  } satisfies Question<'network.external_interface'>,
+  {
+    key: 'network.floating_cidr',
+    title: 'Floating network',
+    help: 'The IPv4 network floating IPs come from. local: a private network that must not clash with anything this machine already reaches. lan: the part of your LAN that the external NIC is on.',
+    kind: 'cidr',
+    computed: (ctx) => {
+      if (ctx.answers['network.access'] === 'lan') return undefined;
+      const taken = hostNetworks(ctx.facts);
+      return LOCAL_FLOATING_CANDIDATES.find((c) => taken.every((t) => !overlaps(parseCidr(c)!, t)));
+    },
+    example: '192.168.1.0/24',
+    validate: (value, ctx) => {
+      const cidr = parseCidr(value);
+      if (!cidr) return `"${value}" is not an IPv4 network like 10.20.20.0/24`;
+      if (cidr.prefix > 29) return `${value} is too small; use /29 or larger`;
+      if (ctx.answers['network.access'] !== 'lan') {
+        const clash = hostNetworks(ctx.facts).find((t) => overlaps(cidr, t));
+        if (clash) return `${value} overlaps ${clash.text}, which this machine already uses; pick a network nothing here reaches`;
+      }
+      return null;
+    },
+  } satisfies Question<'network.floating_cidr'>,
+  {
+    key: 'network.floating_gateway',
+    title: 'Floating network gateway',
+    help: 'local: the address of the host-side bridge (the NAT gateway), the first host address by default. lan: your LAN router.',
+    kind: 'ip',
+    computed: (ctx) => {
+      if (ctx.answers['network.access'] === 'lan') return undefined;
+      const cidr = parseCidr(ctx.answers['network.floating_cidr'] ?? '');
+      return cidr ? hostBounds(cidr).first : undefined;
+    },
+    example: '192.168.1.1',
+    validate: (value, ctx) => {
+      if (!isIpv4(value)) return `"${value}" is not an IPv4 address`;
+      const cidr = parseCidr(ctx.answers['network.floating_cidr'] ?? '');
+      if (cidr && !contains(cidr, value)) return `${value} is outside the floating network ${cidr.text}`;
+      return null;
+    },
+  } satisfies Question<'network.floating_gateway'>,
+  {
+    key: 'network.floating_range',
+    title: 'Floating IP pool',
+    help: 'The addresses neutron hands out as floating IPs (start-end), inside the floating network, without the gateway. On a LAN, keep it out of your DHCP server\'s range.',
+    kind: 'range',
+    computed: (ctx) => {
+      if (ctx.answers['network.access'] === 'lan') return undefined;
+      const cidr = parseCidr(ctx.answers['network.floating_cidr'] ?? '');
+      if (!cidr) return undefined;
+      const { first, last } = hostBounds(cidr);
+      const gateway = ctx.answers['network.floating_gateway'];
+      const start = gateway === first ? toNumber(first) + 1 : toNumber(first);
+      return `${[24, 16, 8, 0].map((s) => Math.floor(start / 2 ** s) % 256).join('.')}-${last}`;
+    },
+    example: '192.168.1.200-192.168.1.249',
+    validate: (value, ctx) => {
+      const range = parseRange(value);
+      if (!range) return `"${value}" is not a range like 10.20.20.100-10.20.20.199 (start before end)`;
+      const cidr = parseCidr(ctx.answers['network.floating_cidr'] ?? '');
+      if (cidr && !(contains(cidr, range.start) && contains(cidr, range.end))) return `${value} is not inside the floating network ${cidr.text}`;
+      const gateway = ctx.answers['network.floating_gateway'];
+      if (gateway && rangeContains(range, gateway)) return `${value} contains the gateway ${gateway}`;
+      return null;
+    },
+  } satisfies Question<'network.floating_range'>,
+  {
+    key: 'network.vip',
+    title: 'API virtual IP',
+    help: 'With HAProxy (edge, sandbox) the APIs answer on a second, unused address in the management network, held by keepalived. Pick one no other machine and no DHCP server will use.',
+    kind: 'ip',
+    when: (ctx) => Boolean(profileOf(ctx)?.network.haproxy),
+    skipValue: null,
+    example: '192.168.1.250',
+    validate: (value, ctx) => {
+      if (value === null) return null;
+      if (!isIpv4(value)) return `"${value}" is not an IPv4 address`;
+      const mgmt = managementCidr(ctx);
+      if (mgmt?.cidr && !contains(mgmt.cidr, value)) return `${value} is outside the management network ${mgmt.cidr.text}`;
+      if (ctx.facts.nics.some((n) => n.addresses.some((a) => a.address === value))) return `${value} is already an address of this machine`;
+      if (value === ctx.facts.network.defaultRoute?.gateway) return `${value} is the default gateway`;
+      const range = parseRange(ctx.answers['network.floating_range'] ?? '');
+      if (range && rangeContains(range, value)) return `${value} lies inside the floating IP pool ${ctx.answers['network.floating_range']}`;
+      return null;
+    },
+  } satisfies Question<'network.vip'>,
+  {
+    key: 'storage.backend',
+    title: 'Volume storage',
+    help: 'Where cinder volumes live: ceph (spare disks, cephadm single host), lvm (a volume group on a spare disk), lvm-file (a volume group in a loop file on the root filesystem, re-attached at boot) or none.',
+    kind: 'choice',
+    choices: (ctx) => {
+      const profile = profileOf(ctx);
+      return (profile?.storage.backends ?? []).map((b) => ({
+        value: b,
+        label: b,
+        disabled: profile && !backendFeasible(b, ctx, profile) ? 'this machine cannot carry it (see `ciab detect`)' : undefined,
+      }));
+    },
+    computed: (ctx) => {
+      const profile = profileOf(ctx);
+      return profile?.storage.backends.find((b) => backendFeasible(b, ctx, profile));
+    },
+    validate: (value, ctx) => {
+      const profile = profileOf(ctx);
+      if (profile && !profile.storage.backends.includes(value)) return `${profile.id} supports ${profile.storage.backends.join(', ')}`;
+      return null;
+    },
+  } satisfies Question<'storage.backend'>,
+  {
+    key: 'storage.disks',
+    title: 'Disks for volumes',
+    help: 'Spare disks for the volume group (lvm) or the OSDs (ceph), by path (/dev/nvme1n1, /dev/disk/by-id/…) or by filter ({filter: {type: ssd, min_size: 100GiB, transport: nvme, model: "Samsung*", count: 1}}). Filters only match blank disks — one answers file fits many machines.',
+    kind: 'disks',
+    when: (ctx) => ctx.answers['storage.backend'] === 'lvm' || ctx.answers['storage.backend'] === 'ceph',
+    skipValue: [],
+    computed: (ctx) => {
+      const blank = ctx.facts.disks.filter((d) => d.usable).sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0));
+      if (blank.length === 0) return undefined;
+      return ctx.answers['storage.backend'] === 'ceph' ? blank.map((d) => d.byId ?? d.path) : [blank[0]!.byId ?? blank[0]!.path];
+    },
+    example: '[{filter: {type: ssd, min_size: 100GiB}}]',
+  } satisfies Question<'storage.disks'>,
+  {
+    key: 'storage.wipe',
+    title: 'Disks whose data may be destroyed',
+    help: 'A disk with partitions, a filesystem or an old LVM/RAID signature is used only when it is named here. Everything on it is destroyed. Filters never wipe.',
+    kind: 'list',
+    when: (ctx) => ctx.answers['storage.backend'] === 'lvm' || ctx.answers['storage.backend'] === 'ceph',
+    skipValue: [],
+    fallback: [],
+    validate: (value, ctx) => {
+      for (const path of value) {
+        const disk = ctx.facts.disks.find((d) => d.path === path || d.byId === path);
+        if (!disk) return `${path}: no such disk on this machine`;
+        if (!isCandidate(disk)) return `${path} can never be wiped: ${disk.reasons[0]?.message ?? 'in use'}`;
+      }
+      return null;
+    },
+  } satisfies Question<'storage.wipe'>,
+  {
+    key: 'admin_password',
+    title: 'Admin password',
+    help: 'The password of the OpenStack admin user (dashboard and CLI). Leave it out (null) to have a strong one generated; it is kept in a 0600 file, never printed in logs.',
+    kind: 'password',
+    secret: true,
+    fallback: null,
+    validate: (value) => {
+      if (value === null) return null;
+      if (value.length < 8) return 'must be at least 8 characters (or null to generate one)';
+      if (/\s/.test(value)) return 'must not contain spaces';
+      return null;
+    },
+  } satisfies Question<'admin_password'>,
+  {
+    key: 'domain',
+    title: 'DNS domain',
+    help: 'The domain of this cloud: the API name (api.DOMAIN) in the TLS certificate and the zone designate serves.',
+    kind: 'text',
+    fallback: 'cloud.internal',
+    validate: (value) =>
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i.test(value)
+        ? null
+        : `"${value}" is not a DNS domain like cloud.example.org`,
+  } satisfies Question<'domain'>,
+  {
+    key: 'proxy.http',
+    title: 'HTTP proxy',
+    help: 'Proxy for package and image downloads (http://host:port), or null for none. Taken from http_proxy when set.',
+    kind: 'text',
+    computed: (ctx) => ctx.env.http_proxy,
+    fallback: null,
+    validate: (value) => (value === null || /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value) ? null : `"${value}" is not a proxy URL like http://proxy.example:3128`),
+  } satisfies Question<'proxy.http'>,
+  {
+    key: 'proxy.https',
+    title: 'HTTPS proxy',
+    help: 'Proxy for HTTPS downloads, usually the same as the HTTP proxy. Taken from https_proxy when set.',
+    kind: 'text',
+    computed: (ctx) => ctx.env.https_proxy ?? ctx.answers['proxy.http'] ?? undefined,
+    fallback: null,
+    validate: (value) => (value === null || /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value) ? null : `"${value}" is not a proxy URL like http://proxy.example:3128`),
+  } satisfies Question<'proxy.https'>,
+  {
+    key: 'proxy.no_proxy',
+    title: 'No-proxy list',
+    help: 'Hosts and networks reached directly (comma separated); the management network and the VIP are added automatically.',
+    kind: 'text',
+    computed: (ctx) => ctx.env.no_proxy,
+    fallback: null,
+  } satisfies Question<'proxy.no_proxy'>,
+  {
+    key: 'timezone',
+    title: 'Time zone',
+    help: 'The time zone of the host and the services (IANA name like Europe/Berlin).',
+    kind: 'text',
+    computed: (ctx) => ctx.env.timezone,
+    fallback: 'UTC',
+    validate: (value) => (isTimeZone(value) ? null : `"${value}" is not an IANA time zone like Europe/Berlin or UTC`),
+  } satisfies Question<'timezone'>,
+  {
+    key: 'images.registry',
+    title: 'Image registry mirror',
+    help: 'A registry that serves kolla\'s images (host:port), e.g. a workshop\'s local mirror on a slow shared uplink; null pulls from quay.io.',
+    kind: 'text',
+    fallback: null,
+    validate: (value) => (value === null || /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._/-]+)?$/i.test(value) ? null : `"${value}" is not a registry like registry.lan:5000`),
+  } satisfies Question<'images.registry'>,
+  {
+    key: 'images.offline_bundle',
+    title: 'Offline bundle',
+    help: 'A file with every image and package the install needs, for machines without an uplink; null when online.',
+    kind: 'text',
+    fallback: null,
+  } satisfies Question<'images.offline_bundle'>,
+] as unknown as readonly Question[];
+
+function isTimeZone(value: string): boolean {
+  if (value === 'UTC') return true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,158 @@
+// Resolve every question in order: answers file → saved answers → computed default → static default.
+// A bad value in the answers file is an error naming file:line:key; a question nobody answered is "missing".
+import type { Answers, AnswersFile } from '../model/answers.js';
+import { UserError } from '../model/errors.js';
+import { locate, type KeyPath, type YamlSource } from '../model/yaml-input.js';
+import { selectDisks } from '../plan/disks.js';
+import { QUESTIONS, type AnswerKey, type FlatAnswers, type Question, type QuestionContext } from './definitions.js';
+
+export type AnswerOrigin = 'answers file' | 'saved answers' | 'computed' | 'default' | 'not asked';
+
+export interface AnswerSources {
+  /** The answers file given with --answers. */
+  file?: { values: AnswersFile; source: YamlSource };
+  /** Answers saved by an earlier run on this machine. */
+  saved?: { values: AnswersFile; file: string };
+  /** Values fixed on the command line (e.g. --profile), which win over everything. */
+  overrides?: Partial<FlatAnswers>;
+}
+
+export interface Resolution {
+  answers: Partial<FlatAnswers>;
+  origins: Partial<Record<AnswerKey, AnswerOrigin>>;
+  /** Questions without any answer or default, in order. */
+  missing: AnswerKey[];
+  /** Saved answers that no longer fit this machine and were ignored, with why. */
+  ignoredSaved: string[];
+}
+
+export function keyPath(key: AnswerKey): string[] {
+  return key.split('.');
+}
+
+export function getAnswer(values: AnswersFile | undefined, key: AnswerKey): unknown {
+  let node: unknown = values;
+  for (const part of keyPath(key)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+export function resolveAnswers(
+  base: Omit<QuestionContext, 'answers'>,
+  sources: AnswerSources,
+  questions: readonly Question[] = QUESTIONS,
+): Resolution {
+  const answers: Partial<FlatAnswers> = {};
+  const origins: Resolution['origins'] = {};
+  const missing: AnswerKey[] = [];
+  const ignoredSaved: string[] = [];
+  const ctx: QuestionContext = { ...base, answers };
+  const set = (key: AnswerKey, value: unknown, origin: AnswerOrigin) => {
+    (answers as Record<string, unknown>)[key] = value;
+    origins[key] = origin;
+  };
+
+  for (const question of questions) {
+    const key = question.key;
+    if (question.when && !question.when(ctx)) {
+      set(key, question.skipValue ?? null, 'not asked');
+      continue;
+    }
+    const validate = (value: unknown) => (question.validate ? question.validate(value as never, ctx) : null);
+
+    const override = sources.overrides?.[key];
+    if (override !== undefined) {
+      const problem = validate(override);
+      if (problem) throw new UserError(`--${key.replace(/\./g, '-').replace(/_/g, '-')}: ${problem}`);
+      set(key, override, 'answers file');
+      continue;
+    }
+    const fromFile = getAnswer(sources.file?.values, key);
+    if (fromFile !== undefined && sources.file) {
+      const problem = validate(fromFile);
+      if (problem) throw new UserError(`${locate(sources.file.source, keyPath(key))}: ${key}: ${problem}`);
+      set(key, fromFile, 'answers file');
+      continue;
+    }
+    const fromSaved = getAnswer(sources.saved?.values, key);
+    if (fromSaved !== undefined && sources.saved) {
+      const problem = validate(fromSaved);
+      if (!problem) {
+        set(key, fromSaved, 'saved answers');
+        continue;
+      }
+      ignoredSaved.push(`${key} from ${sources.saved.file}: ${problem}`);
+    }
+    const computed = question.computed?.(ctx);
+    if (computed !== undefined && validate(computed) === null) {
+      set(key, computed, 'computed');
+      continue;
+    }
+    if (question.fallback !== undefined) {
+      set(key, question.fallback, 'default');
+      continue;
+    }
+    missing.push(key);
+  }
+
+  checkDiskSelection(ctx, sources, origins);
+  return { answers, origins, missing, ignoredSaved };
+}
+
+/** Disks are checked together (a disk chosen twice, wipe confirmations), with errors at storage.disks[i]. */
+function checkDiskSelection(ctx: QuestionContext, sources: AnswerSources, origins: Resolution['origins']): void {
+  const selectors = ctx.answers['storage.disks'];
+  if (!selectors || selectors.length === 0) return;
+  const { errors } = selectDisks(ctx.facts.disks, selectors, ctx.answers['storage.wipe'] ?? []);
+  const first = errors[0];
+  if (!first) return;
+  const path: KeyPath = ['storage', 'disks', first.index];
+  const where = origins['storage.disks'] === 'answers file' && sources.file ? `${locate(sources.file.source, path)}: ` : '';
+  throw new UserError(`${where}storage.disks[${first.index}]: ${first.message}`);
+}
+
+/** The nested Answers the plan takes; throws when anything is still missing. */
+export function toAnswers(flat: Partial<FlatAnswers>, skipChecks: string[]): Answers {
+  const need = <K extends AnswerKey>(key: K): FlatAnswers[K] => {
+    const value = flat[key];
+    if (value === undefined) throw new Error(`bug: answer ${key} unresolved`);
+    return value as FlatAnswers[K];
+  };
+  return {
+    profile: need('profile'),
+    network: {
+      management_interface: need('network.management_interface'),
+      access: need('network.access'),
+      external_interface: need('network.external_interface'),
+      floating_cidr: need('network.floating_cidr'),
+      floating_range: need('network.floating_range'),
+      floating_gateway: need('network.floating_gateway'),
+      vip: need('network.vip'),
+    },
+    storage: { backend: need('storage.backend'), disks: need('storage.disks'), wipe: need('storage.wipe') },
+    admin_password: need('admin_password'),
+    domain: need('domain'),
+    proxy: { http: need('proxy.http'), https: need('proxy.https'), no_proxy: need('proxy.no_proxy') },
+    timezone: need('timezone'),
+    images: { registry: need('images.registry'), offline_bundle: need('images.offline_bundle') },
+    skip_checks: skipChecks,
+  };
+}
+
+/** Answers as an answers file (nested), e.g. to save them or to reproduce an install unattended. */
+export function toAnswersFile(flat: Partial<FlatAnswers>, origins: Resolution['origins'], { includeSecrets = false } = {}): AnswersFile {
+  const out: Record<string, unknown> = {};
+  for (const question of QUESTIONS) {
+    if (origins[question.key] === 'not asked') continue;
+    let value = flat[question.key];
+    if (value === undefined) continue;
+    if (question.secret && !includeSecrets) value = null;
+    const parts = keyPath(question.key);
+    let node = out;
+    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[parts[parts.length - 1]!] = value;
+  }
+  return out as AnswersFile;
+}
