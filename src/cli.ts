@@ -10,7 +10,22 @@ export function buildProgram() {
     .version(VERSION, '-V, --version')
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: () => {} });
+    .configureOutput({ outputError: () => {} })
+    .addHelpText(
+      'after',
+      '\nWithout a command, ciab shows what it found on this machine and the plan it would carry out (`ciab plan`).\n',
+    )
+    .allowExcessArguments(true)
+    .action(async (_options, command) => {
+      const [unknown] = command.args;
+      if (unknown !== undefined) {
+        const names = command.commands.map((c) => c.name());
+        const near = names.find((n) => editDistance(n, unknown) <= 2);
+        throw new UserError(`unknown command '${unknown}'${near ? ` (Did you mean ${near}?)` : ''}`, `commands: ${names.join(', ')}; see ciab --help`);
+      }
+      const { runPlan } = await import('./commands/plan.js');
+      await runPlan({ showFacts: true });
+    });
 
   program
     .command('detect')
@@ -34,7 +49,7 @@ export function buildProgram() {
       .option('--profile <id>', 'use this profile instead of the recommended one')
       .option('--facts <file>', 'plan for recorded facts (`ciab detect --json > facts.json`) instead of this machine')
       .option('--profiles <dir>', 'read profiles from DIR instead of the built-in ones')
-      .option('--state-dir <dir>', 'where saved answers live', '/etc/ciab')
+      .option('--state-dir <dir>', 'where saved answers live (env CIAB_STATE_DIR)', process.env.CIAB_STATE_DIR ?? '/etc/ciab')
       .option('--skip-check <id>', 'accept a blocking check by id (repeatable)', collect, [] as string[])
       .option('--json', 'print JSON on stdout, nothing else')
       .option('--no-uplink-check', 'do not probe the container registry')
@@ -70,6 +85,20 @@ export function buildProgram() {
     });
 
   return program;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -16,6 +16,8 @@ export interface PlanCommandOptions {
   uplinkCheck?: boolean;
   loopDevices?: boolean;
   verbose?: boolean;
+  /** Print what detection found before the ranking (plain `ciab` without a terminal). */
+  showFacts?: boolean;
 }
 
 export function sessionOptions(o: PlanCommandOptions): SessionOptions {
@@ -50,7 +52,12 @@ export async function runPlan(o: PlanCommandOptions): Promise<void> {
   if (o.json) {
     process.stdout.write(`${JSON.stringify(sessionJson(session), null, 2)}\n`);
   } else {
-    const out: string[] = [...formatRanking(session.ranking, style), ''];
+    const out: string[] = [];
+    if (o.showFacts) {
+      const { formatFactsSummary } = await import('../ui/facts-summary.js');
+      out.push(formatFactsSummary(session.facts, style));
+    }
+    out.push(...formatRanking(session.ranking, style), '');
     if (!session.profile) {
       out.push(style.bad(`${style.icon.block} Nothing fits this machine as it is.`));
       out.push(`  Each block above names what is missing. To plan anyway, accept the gaps by id, e.g.`);

@@ -18,7 +18,7 @@ export function formatKeyPath(path: KeyPath): string {
 
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0];
@@ -84,7 +84,7 @@ function humanMessage(issue: z.core.$ZodIssue): string {
 export function readYaml<S extends z.ZodType>(file: string, text: string, schema: S): { value: z.infer<S>; source: YamlSource } {
   const source = parseYamlSource(file, text);
   const raw = source.doc.toJS({ maxAliasCount: 100 }) ?? {};
-  const result = schema.safeParse(raw);
+  const result = schema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const issues = result.error.issues;
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';

@@ -17,6 +17,13 @@ export function isCandidate(disk: Disk): boolean {
   return disk.reasons.every((r) => !NEVER.has(r.code));
 }
 
+/** Blank disks, best first: SSDs before spinning disks, then larger before smaller. */
+export function spareDisks(all: readonly Disk[]): Disk[] {
+  return all
+    .filter((d) => d.usable)
+    .sort((a, b) => Number(a.rotational === true) - Number(b.rotational === true) || (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0));
+}
+
 export function needsWipe(disk: Disk): boolean {
   return disk.reasons.some((r) => WIPEABLE.has(r.code));
 }
@@ -70,9 +77,7 @@ export function selectDisks(all: readonly Disk[], selectors: readonly DiskSelect
     }
     const filter = (selector as { filter: DiskFilter }).filter;
     // Filters only ever pick blank disks: a workshop file must not wipe a seat's data by accident.
-    const matches = all
-      .filter((d) => d.usable && filterMatches(d, filter) && !chosen.includes(d))
-      .sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0));
+    const matches = spareDisks(all).filter((d) => filterMatches(d, filter) && !chosen.includes(d));
     if (matches.length === 0) {
       const blank = all.filter((d) => d.usable);
       const seen = blank.length > 0 ? blank.map((d) => `${d.path} ${formatBytes(d.sizeBytes)} ${d.transport}${d.rotational ? ' hdd' : ' ssd'}`).join(', ') : 'no blank disks at all';

@@ -6,6 +6,7 @@ import { formatBytes, GiB } from '../model/units.js';
 import { runHostChecks } from '../preflight/host-checks.js';
 import { storageFinding, uplinkFinding, type ImageSource } from '../preflight/plan-checks.js';
 import { HOST_RESERVED_BYTES } from '../plan/build.js';
+import { spareDisks } from '../plan/disks.js';
 
 export interface ProfileRank {
   profile: { id: string; title: string; summary: string; for: string };
@@ -53,7 +54,7 @@ export function rankProfiles(facts: HostFacts, profiles: readonly Profile[], opt
     const budget = services.reduce((sum, s) => sum + (profile.memory_budget_mib[s] ?? 0), 0) * 1024 ** 2;
     const memoryBytes = facts.memory.totalBytes === null ? null : Math.max(0, facts.memory.totalBytes - budget - HOST_RESERVED_BYTES);
     const vcpus = facts.cpu.threads === null ? null : Math.max(0, facts.cpu.threads - profile.reserved_threads);
-    const spare = facts.disks.filter((d) => d.usable).sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0));
+    const spare = spareDisks(facts.disks);
     const storage =
       backend === 'ceph'
         ? `Ceph on ${spare.map((d) => d.path).join(', ')}, ${formatBytes(spare.reduce((s, d) => s + (d.sizeBytes ?? 0), 0))}`

@@ -4,7 +4,7 @@ import type { Answers } from '../model/answers.js';
 import type { HostFacts, Nic } from '../model/facts.js';
 import type { Profile, StorageBackend } from '../model/profile.js';
 import { cidrOf, contains, hostBounds, isIpv4, overlaps, parseCidr, parseRange, rangeContains, toNumber } from '../plan/addressing.js';
-import { isCandidate } from '../plan/disks.js';
+import { isCandidate, spareDisks } from '../plan/disks.js';
 import { GiB } from '../model/units.js';
 
 export interface QuestionContext {
@@ -281,7 +281,7 @@ export const QUESTIONS: readonly Question[] = [
     when: (ctx) => ctx.answers['storage.backend'] === 'lvm' || ctx.answers['storage.backend'] === 'ceph',
     skipValue: [],
     computed: (ctx) => {
-      const blank = ctx.facts.disks.filter((d) => d.usable).sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0));
+      const blank = spareDisks(ctx.facts.disks);
       if (blank.length === 0) return undefined;
       return ctx.answers['storage.backend'] === 'ceph' ? blank.map((d) => d.byId ?? d.path) : [blank[0]!.byId ?? blank[0]!.path];
     },
