@@ -1,4 +1,5 @@
-// The answers file: what a person (or a workshop's USB stick) decides. Every key is optional here;
+// The answers file: what a person (or a workshop's USB stick) decides. Every key is optional here, and null
+// means "not answered" except where null is itself an answer (no proxy, no mirror, generate the password);
 // questions/ fills the gaps in one order: answers file → saved answers → computed default → static default.
 import { z } from 'zod';
 import { StorageBackend } from './profile.js';
@@ -48,47 +49,47 @@ const CidrText = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 n
 const RangeText = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\s*-\s*\d{1,3}(\.\d{1,3}){3}$/, 'a range like 10.20.20.100-10.20.20.199');
 
 export const AnswersFile = z.strictObject({
-  profile: z.string().min(1).optional(),
+  profile: z.string().min(1).nullish(),
   network: z
     .strictObject({
-      management_interface: z.string().min(1).optional(),
-      access: z.enum(['local', 'lan']).optional(),
-      external_interface: z.string().min(1).optional(),
-      floating_cidr: CidrText.optional(),
-      floating_range: RangeText.optional(),
-      floating_gateway: Ipv4Text.optional(),
-      vip: Ipv4Text.optional(),
+      management_interface: z.string().min(1).nullish(),
+      access: z.enum(['local', 'lan']).nullish(),
+      external_interface: z.string().min(1).nullish(),
+      floating_cidr: CidrText.nullish(),
+      floating_range: RangeText.nullish(),
+      floating_gateway: Ipv4Text.nullish(),
+      vip: Ipv4Text.nullish(),
     })
     .optional(),
   storage: z
     .strictObject({
-      backend: StorageBackend.optional(),
-      disks: z.array(DiskSelector).optional(),
+      backend: StorageBackend.nullish(),
+      disks: z.array(DiskSelector).nullish(),
       /** Devices whose data may be destroyed, named one by one. Nothing else is ever wiped. */
-      wipe: z.array(z.string().regex(/^\/dev\//, 'a device path')).optional(),
+      wipe: z.array(z.string().regex(/^\/dev\//, 'a device path')).nullish(),
     })
     .optional(),
   /** null or absent: a strong password is generated and saved 0600. */
-  admin_password: z.string().nullable().optional(),
-  domain: z.string().optional(),
+  admin_password: z.string().nullish(),
+  domain: z.string().nullish(),
   proxy: z
     .strictObject({
-      http: z.string().nullable().optional(),
-      https: z.string().nullable().optional(),
-      no_proxy: z.string().nullable().optional(),
+      http: z.string().nullish(),
+      https: z.string().nullish(),
+      no_proxy: z.string().nullish(),
     })
     .optional(),
-  timezone: z.string().optional(),
+  timezone: z.string().nullish(),
   images: z
     .strictObject({
       /** A registry mirror (host:port) that serves kolla's images, e.g. a workshop's local registry. */
-      registry: z.string().nullable().optional(),
+      registry: z.string().nullish(),
       /** A file with all images (offline install). */
-      offline_bundle: z.string().nullable().optional(),
+      offline_bundle: z.string().nullish(),
     })
     .optional(),
   /** Preflight check ids to skip, like --skip-check. */
-  skip_checks: z.array(z.string()).optional(),
+  skip_checks: z.array(z.string()).nullish(),
 });
 export type AnswersFile = z.infer<typeof AnswersFile>;
 

@@ -66,6 +66,8 @@ export interface Question<K extends AnswerKey = AnswerKey> {
   /** null when fine, else what is wrong (one line, no key — the caller adds file:line:key). */
   validate?: (value: FlatAnswers[K], ctx: QuestionContext) => string | null;
   secret?: boolean;
+  /** null is a real answer here (no proxy, generate a password); elsewhere null in a file means unanswered. */
+  nullable?: boolean;
   /** Example for the answers template when there is no default. */
   example?: string;
 }
@@ -306,6 +308,7 @@ export const QUESTIONS: readonly Question[] = [
   } satisfies Question<'storage.wipe'>,
   {
     key: 'admin_password',
+    nullable: true,
     title: 'Admin password',
     help: 'The password of the OpenStack admin user (dashboard and CLI). Leave it out (null) to have a strong one generated; it is kept in a 0600 file, never printed in logs.',
     kind: 'password',
@@ -331,6 +334,7 @@ export const QUESTIONS: readonly Question[] = [
   } satisfies Question<'domain'>,
   {
     key: 'proxy.http',
+    nullable: true,
     title: 'HTTP proxy',
     help: 'Proxy for package and image downloads (http://host:port), or null for none. Taken from http_proxy when set.',
     kind: 'text',
@@ -340,6 +344,7 @@ export const QUESTIONS: readonly Question[] = [
   } satisfies Question<'proxy.http'>,
   {
     key: 'proxy.https',
+    nullable: true,
     title: 'HTTPS proxy',
     help: 'Proxy for HTTPS downloads, usually the same as the HTTP proxy. Taken from https_proxy when set.',
     kind: 'text',
@@ -349,6 +354,7 @@ export const QUESTIONS: readonly Question[] = [
   } satisfies Question<'proxy.https'>,
   {
     key: 'proxy.no_proxy',
+    nullable: true,
     title: 'No-proxy list',
     help: 'Hosts and networks reached directly (comma separated); the management network and the VIP are added automatically.',
     kind: 'text',
@@ -366,6 +372,7 @@ export const QUESTIONS: readonly Question[] = [
   } satisfies Question<'timezone'>,
   {
     key: 'images.registry',
+    nullable: true,
     title: 'Image registry mirror',
     help: 'A registry that serves kolla\'s images (host:port), e.g. a workshop\'s local mirror on a slow shared uplink; null pulls from quay.io.',
     kind: 'text',
@@ -374,6 +381,7 @@ export const QUESTIONS: readonly Question[] = [
   } satisfies Question<'images.registry'>,
   {
     key: 'images.offline_bundle',
+    nullable: true,
     title: 'Offline bundle',
     help: 'A file with every image and package the install needs, for machines without an uplink; null when online.',
     kind: 'text',

@@ -69,14 +69,18 @@ export function resolveAnswers(
       set(key, override, 'answers file');
       continue;
     }
-    const fromFile = getAnswer(sources.file?.values, key);
+    const given = (values: AnswersFile | undefined) => {
+      const value = getAnswer(values, key);
+      return value === null && !question.nullable ? undefined : value;
+    };
+    const fromFile = given(sources.file?.values);
     if (fromFile !== undefined && sources.file) {
       const problem = validate(fromFile);
       if (problem) throw new UserError(`${locate(sources.file.source, keyPath(key))}: ${key}: ${problem}`);
       set(key, fromFile, 'answers file');
       continue;
     }
-    const fromSaved = getAnswer(sources.saved?.values, key);
+    const fromSaved = given(sources.saved?.values);
     if (fromSaved !== undefined && sources.saved) {
       const problem = validate(fromSaved);
       if (!problem) {

@@ -1,29 +1,36 @@
 // `ciab answers-template`: a commented answers file generated from the question definitions.
-import { Document, isMap, isPair, isScalar, type YAMLMap } from 'yaml';
+import { Document, isMap, isPair, isScalar } from 'yaml';
 import { QUESTIONS, type Question, type QuestionContext } from './definitions.js';
 import { keyPath } from './resolve.js';
 
 /** With a context, defaults are this machine's; without one, only the static defaults show. */
 export function answersTemplate(ctx?: QuestionContext): string {
-  const doc = new Document({});
-  doc.commentBefore = [
-    ' Cloud-in-a-Box answers file.',
-    ' Use it with: ciab plan --answers FILE (unattended: every key below may be set; unset keys take the',
-    ' default shown, worked out per machine). One file can serve many machines: pick disks by filter.',
-  ].join('\n');
+  // Build the data first, so every key becomes a YAML node that can carry its comment.
+  const data: Record<string, unknown> = {};
   for (const q of QUESTIONS) {
     const path = keyPath(q.key);
-    const value = exampleValue(q, ctx);
-    doc.setIn(path, value);
-    const parent = path.length > 1 ? (doc.getIn(path.slice(0, -1)) as YAMLMap) : (doc.contents as YAMLMap);
-    const pair = isMap(parent) ? parent.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === path[path.length - 1]) : undefined;
-    if (pair && isScalar(pair.key)) pair.key.commentBefore = comment(q, ctx);
+    let node = data;
+    for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[path[path.length - 1]!] = exampleValue(q, ctx);
   }
-  doc.setIn(['skip_checks'], []);
-  const root = doc.contents as YAMLMap;
-  const skip = root.items.find((p) => isScalar(p.key) && p.key.value === 'skip_checks');
-  if (skip && isScalar(skip.key)) skip.key.commentBefore = ' Preflight check ids whose blocks you accept (like --skip-check), e.g. [kvm].';
+  data.skip_checks = [];
+  const doc = new Document(data);
+  doc.commentBefore = [
+    ' Cloud-in-a-Box answers file.',
+    ' Use it with: ciab plan --answers FILE, or ciab render --answers FILE --out DIR (unattended).',
+    ' A key left null (or removed) takes the default worked out on each machine; `ciab plan --answers FILE`',
+    ' shows what that is. One file can serve many machines: pick disks by filter, never by wiping.',
+  ].join('\n');
+  for (const q of QUESTIONS) setKeyComment(doc, keyPath(q.key), comment(q, ctx));
+  setKeyComment(doc, ['skip_checks'], ' Preflight check ids whose blocks you accept (like --skip-check), e.g. [kvm].');
   return doc.toString({ lineWidth: 0 });
+}
+
+function setKeyComment(doc: Document, path: string[], text: string): void {
+  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1)) : doc.contents;
+  if (!isMap(parent)) return;
+  const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === path[path.length - 1]);
+  if (pair && isScalar(pair.key)) pair.key.commentBefore = text;
 }
 
 function exampleValue(q: Question, ctx?: QuestionContext): unknown {
