@@ -49,7 +49,7 @@ async function findExecutable(reader: HostReader, name: string): Promise<boolean
 }
 
 export async function detectOs(reader: HostReader, notes: Note[]): Promise<Os> {
-  const [osRelease, kernel, init, python, processes, docker, podman, dockerSock, podmanSock, timedatectl, sudo] =
+  const [osRelease, kernel, init, python, processes, docker, podman, dockerSock, podmanSock, timedatectl, sudo, netplanDir, interfacesFile] =
     await Promise.all([
       reader.readText('/etc/os-release'),
       reader.readText('/proc/sys/kernel/osrelease'),
@@ -63,6 +63,8 @@ export async function detectOs(reader: HostReader, notes: Note[]): Promise<Os> {
       reader.exists('/run/podman/podman.sock'),
       reader.run('timedatectl', ['show', '--property=NTPSynchronized', '--value'], { timeoutMs: 1500 }),
       reader.isRoot() ? Promise.resolve(null) : reader.run('sudo', ['-n', 'true'], { timeoutMs: 2000 }),
+      reader.listDir('/etc/netplan'),
+      reader.readText('/etc/network/interfaces'),
     ]);
   if (osRelease === null) notes.push({ fact: 'os', message: '/etc/os-release could not be read: distribution unknown' });
   const release = parseOsRelease(osRelease ?? '');
@@ -89,6 +91,16 @@ export async function detectOs(reader: HostReader, notes: Note[]): Promise<Os> {
   const imagesFreeBytes = await reader.freeBytes(imagesPath);
   if (imagesFreeBytes === null) notes.push({ fact: 'os.imagesFreeBytes', message: `free space on ${imagesPath} unknown` });
 
+  const networkConfig = netplanDir?.some((f) => /\.ya?ml$/.test(f))
+    ? 'netplan'
+    : running.has('NetworkManager')
+      ? 'NetworkManager'
+      : running.has('systemd-network')
+        ? 'networkd'
+        : interfacesFile !== null
+          ? 'ifupdown'
+          : 'unknown';
+
   return {
     id,
     versionId,
@@ -106,6 +118,7 @@ export async function detectOs(reader: HostReader, notes: Note[]): Promise<Os> {
     imagesPath,
     imagesFreeBytes,
     timeSync: { synchronized, service: timeService === 'systemd-timesyn' ? 'systemd-timesyncd' : timeService },
+    networkConfig,
     services: { clashing },
     privilege: { root: reader.isRoot(), passwordlessSudo: sudo === null ? null : sudo.exitCode === 0 },
   };

@@ -180,6 +180,8 @@ export const Os = z.object({
   imagesPath: z.string(),
   imagesFreeBytes: z.number().nullable(),
   timeSync: z.object({ synchronized: z.boolean().nullable(), service: z.string().nullable() }),
+  /** Who owns the host's network configuration: the installer writes its bridge in that format. */
+  networkConfig: z.enum(['netplan', 'networkd', 'ifupdown', 'NetworkManager', 'unknown']),
   services: z.object({
     /** Running services that clash with kolla (libvirtd, mysqld, rabbitmq, nscd …) */
     clashing: z.array(z.string()),

@@ -15,6 +15,7 @@ export interface KollaVar {
 export type PhaseId =
   | 'prepare-host'
   | 'kolla-bootstrap'
+  | 'kolla-certificates'
   | 'kolla-prechecks'
   | 'kolla-pull'
   | 'kolla-deploy'
@@ -53,6 +54,10 @@ export interface DeploymentPlan {
     dns: string[];
     timezone: string;
     domain: string;
+    /** The OS's network configuration system: host network files are written in its format. */
+    networkConfig: 'netplan' | 'networkd' | 'ifupdown' | 'NetworkManager' | 'unknown';
+    /** For kolla_base_distro and package names. */
+    os: { id: string | null; codename: string | null };
   };
   network: {
     access: 'local' | 'lan';

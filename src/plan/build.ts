@@ -92,6 +92,8 @@ export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers):
       dns: facts.network.dns,
       timezone: answers.timezone,
       domain: answers.domain,
+      networkConfig: facts.os.networkConfig,
+      os: { id: facts.os.id, codename: facts.os.codename },
     },
     network: {
       access: net.access,
@@ -118,7 +120,7 @@ export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers):
     images: { registry, offlineBundle: answers.images.offline_bundle },
     proxy: answers.proxy,
     adminPassword: answers.admin_password ? 'given' : 'generated',
-    phases: buildPhases(services, { ceph: backend === 'ceph', offline: Boolean(answers.images.offline_bundle) }),
+    phases: buildPhases(services, { ceph: backend === 'ceph', offline: Boolean(answers.images.offline_bundle), tls: profile.network.tls_external }),
     changes: [],
   };
   plan.changes = hostChanges(plan, facts);

@@ -16,12 +16,12 @@ const DEPLOY_TASKS: Record<ServiceId, number> = {
 /** Seconds per task header on an SSD machine; container starts dominate. */
 const SECONDS_PER_TASK = 1.6;
 
-export function buildPhases(services: readonly ServiceId[], options: { ceph: boolean; offline: boolean }): Phase[] {
+export function buildPhases(services: readonly ServiceId[], options: { ceph: boolean; offline: boolean; tls: boolean }): Phase[] {
   const deployTasks = services.reduce((sum, s) => sum + DEPLOY_TASKS[s], 0);
   const minutes = (tasks: number) => Math.max(1, Math.round((tasks * SECONDS_PER_TASK) / 60));
   // Images: roughly 0.35 GiB per service container set; ~10 min per 5 GiB on a 100 Mbit/s uplink.
   const imageGiB = services.length * 0.35;
-  return [
+  const phases: Phase[] = [
     {
       id: 'prepare-host',
       title: 'Prepare the host',
@@ -43,4 +43,9 @@ export function buildPhases(services: readonly ServiceId[], options: { ceph: boo
     { id: 'bootstrap-cloud', title: 'First resources', what: 'flavors, a CirrOS image, the floating network and router, a demo network', tasks: 25, estimateMinutes: 3 },
     { id: 'verify', title: 'Verify', what: 'boot an instance, give it a floating IP, reach it', tasks: 12, estimateMinutes: 4 },
   ];
+  if (options.tls) {
+    // A CA made on this host for this install, and the HAProxy certificates signed by it.
+    phases.splice(2, 0, { id: 'kolla-certificates', title: 'Certificates', what: 'kolla-ansible certificates: a CA for this install and the API certificates', tasks: 30, estimateMinutes: 1 });
+  }
+  return phases;
 }

@@ -203,9 +203,9 @@ describe('the plan', () => {
     expect(a.plan).toEqual(b.plan);
   });
 
-  it('estimates every phase in order', () => {
+  it('estimates every phase in order (with certificates for TLS)', () => {
     const plan = session('server', 'profile: sandbox\nnetwork:\n  vip: 198.51.100.250\n').plan!;
-    expect(plan.phases.map((p) => p.id)).toEqual(['prepare-host', 'kolla-bootstrap', 'kolla-prechecks', 'kolla-pull', 'kolla-deploy', 'kolla-post-deploy', 'bootstrap-cloud', 'verify']);
+    expect(plan.phases.map((p) => p.id)).toEqual(['prepare-host', 'kolla-bootstrap', 'kolla-certificates', 'kolla-prechecks', 'kolla-pull', 'kolla-deploy', 'kolla-post-deploy', 'bootstrap-cloud', 'verify']);
     expect(plan.phases.every((p) => p.estimateMinutes > 0)).toBe(true);
   });
 });
