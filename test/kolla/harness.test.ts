@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { parseDocument } from 'yaml';
 import {
+  cleanupKollaHarness,
   ensureKollaVenv,
   evaluateKollaVariables,
   inventoryGraph,
@@ -41,6 +42,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  await cleanupKollaHarness();
   if (work) await rm(work, { recursive: true, force: true });
 });
 

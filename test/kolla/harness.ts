@@ -73,6 +73,13 @@ async function tmpRoot(): Promise<string> {
   return harnessTmp;
 }
 
+/** Removes the harness's temp dir (call from afterAll; vitest workers may not fire process 'exit'). */
+export async function cleanupKollaHarness(): Promise<void> {
+  const dir = harnessTmp;
+  harnessTmp = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
 /**
  * Environment for every ansible call: the venv first on PATH, no colours, and an EMPTY ansible.cfg so that
  * ./ansible.cfg, ~/.ansible.cfg or /etc/ansible/ansible.cfg of the machine cannot change the result
