@@ -74,6 +74,16 @@ export function buildProgram() {
       await runPreflight(options);
     });
 
+  planOptions(program.command('render').description('Write the configuration for the plan into a folder: kolla-ansible, host network, clouds.yaml, OSISM repository.'))
+    .requiredOption('--out <dir>', 'the folder to write into (created if missing)')
+    .option('--diff', 'show what changes in files that already exist (secrets are never shown)')
+    .option('--dry-run', 'show what would be written, write nothing')
+    .addHelpText('after', '\nExit codes: 0 written, 2 bad input or an unwritable folder (nothing written), 3 a check blocks.\n')
+    .action(async (options) => {
+      const { runRender } = await import('./commands/render.js');
+      await runRender(options);
+    });
+
   program
     .command('answers-template')
     .description('Print a commented answers file with every key (defaults for this machine with --for-this-machine).')

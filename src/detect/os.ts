@@ -54,8 +54,9 @@ export async function detectOs(reader: HostReader, notes: Note[]): Promise<Os> {
       reader.readText('/etc/os-release'),
       reader.readText('/proc/sys/kernel/osrelease'),
       reader.readText('/proc/1/comm'),
-      // The system interpreter is what kolla's ansible uses on the host (not a pyenv/venv shim).
-      reader.run('/usr/bin/python3', ['--version'], { timeoutMs: 3000 }),
+      // The system interpreter is what kolla's ansible uses on the host (not a pyenv/venv shim). Its link
+      // target names the version (python3 -> python3.12) without starting a process.
+      reader.readLink('/usr/bin/python3'),
       listProcessNames(reader),
       findExecutable(reader, 'docker'),
       findExecutable(reader, 'podman'),
@@ -84,7 +85,7 @@ export async function detectOs(reader: HostReader, notes: Note[]): Promise<Os> {
   if (timedatectl.exitCode === 0 && (answer === 'yes' || answer === 'no')) synchronized = answer === 'yes';
   else notes.push({ fact: 'os.timeSync', message: 'timedatectl gave no answer (no systemd/dbus?): clock synchronization unknown' });
 
-  const pythonVersion = /Python (\S+)/.exec(`${python.stdout} ${python.stderr}`)?.[1] ?? null;
+  const pythonVersion = /python(\d+\.\d+)$/.exec(python ?? '')?.[1] ?? null;
   if (pythonVersion === null) notes.push({ fact: 'os.python3', message: 'python3 was not found: kolla-ansible needs Python 3.11 or newer on the host' });
 
   const imagesPath = await firstExisting(reader, IMAGE_DIRS);

@@ -90,6 +90,8 @@ export interface DeploymentPlan {
   };
   compute: {
     virtType: 'kvm' | 'qemu';
+    /** Memory nova must not give to instances: the services' budget plus the host's own share. */
+    reservedMemoryBytes: number;
     vcpusForInstances: number | null;
     memoryForInstancesBytes: number | null;
   };

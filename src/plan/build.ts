@@ -113,7 +113,7 @@ export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers):
       glance: backend === 'ceph' ? 'ceph' : 'file',
       capacityBytes,
     },
-    compute: { virtType: kvm ? 'kvm' : 'qemu', vcpusForInstances, memoryForInstancesBytes },
+    compute: { virtType: kvm ? 'kvm' : 'qemu', reservedMemoryBytes: budget + HOST_RESERVED_BYTES, vcpusForInstances, memoryForInstancesBytes },
     services,
     workers,
     kolla,

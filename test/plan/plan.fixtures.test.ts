@@ -1,25 +1,15 @@
 // Table-driven: for each recorded machine, the expected ranking, findings and plan.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planSession, type Session } from '../../src/app/session.js';
-import { AnswersFile } from '../../src/model/answers.js';
 import type { HostFacts } from '../../src/model/facts.js';
-import type { Profile } from '../../src/model/profile.js';
-import { readYaml } from '../../src/model/yaml-input.js';
 import { loadProfiles } from '../../src/profiles/load.js';
 import { fixtureFacts } from '../helpers/facts.js';
+import { fixturePlan, fixtureSession } from '../helpers/plans.js';
 
-let profiles: Profile[];
 const facts: Record<string, HostFacts> = {};
-
 beforeAll(async () => {
-  profiles = await loadProfiles();
   for (const name of ['laptop', 'server', 'cloud-vm']) facts[name] = await fixtureFacts(name);
 });
-
-function session(host: string, answers?: string, skip: string[] = []): Session {
-  const sources = answers ? { file: (({ value, source }) => ({ values: value, source }))(readYaml('answers.yaml', answers, AnswersFile)) } : {};
-  return planSession({ facts: facts[host]!, profiles, sources, options: { skip, env: {} } });
-}
 
 const fitsOf = (s: Session) => Object.fromEntries(s.ranking.profiles.map((r) => [r.profile.id, r.fits]));
 const blockIds = (s: Session, profile: string) => [...new Set(s.ranking.profiles.find((r) => r.profile.id === profile)!.blockers.map((b) => b.id))].sort();
@@ -180,8 +170,8 @@ storage:
 
 describe.each(CASES)('$name', (c) => {
   let s: Session;
-  beforeAll(() => {
-    s = session(c.host, c.answers, c.skip);
+  beforeAll(async () => {
+    s = await fixtureSession(c.host, c.answers, c.skip);
   });
   it('ranks the profiles', () => {
     expect(fitsOf(s)).toEqual(c.fits);
@@ -197,14 +187,16 @@ describe.each(CASES)('$name', (c) => {
 });
 
 describe('the plan', () => {
-  it('is a pure function of facts, profile and answers', () => {
-    const a = session('server', 'profile: sandbox\nnetwork:\n  vip: 198.51.100.250\n');
-    const b = session('server', 'profile: sandbox\nnetwork:\n  vip: 198.51.100.250\n');
-    expect(a.plan).toEqual(b.plan);
+  it('is a pure function of facts, profile and answers', async () => {
+    const [a, b] = await Promise.all([fixturePlan('server-sandbox'), fixturePlan('server-sandbox')]);
+    expect(a).toEqual(b);
+    expect(planSession({ facts: facts.server!, profiles: await loadProfiles(), sources: {}, options: { env: {} } }).ranking).toEqual(
+      planSession({ facts: facts.server!, profiles: await loadProfiles(), sources: {}, options: { env: {} } }).ranking,
+    );
   });
 
-  it('estimates every phase in order (with certificates for TLS)', () => {
-    const plan = session('server', 'profile: sandbox\nnetwork:\n  vip: 198.51.100.250\n').plan!;
+  it('estimates every phase in order (with certificates for TLS)', async () => {
+    const plan = await fixturePlan('server-sandbox');
     expect(plan.phases.map((p) => p.id)).toEqual(['prepare-host', 'kolla-bootstrap', 'kolla-certificates', 'kolla-prechecks', 'kolla-pull', 'kolla-deploy', 'kolla-post-deploy', 'bootstrap-cloud', 'verify']);
     expect(plan.phases.every((p) => p.estimateMinutes > 0)).toBe(true);
   });

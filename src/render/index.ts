@@ -1,0 +1,57 @@
+// renderFiles: plan → every file the install needs, as data. Pure but for the randomness of new secrets.
+import { stringify } from 'yaml';
+import type { AnswersFile } from '../model/answers.js';
+import type { FileSet, RenderedFile } from '../model/files.js';
+import type { DeploymentPlan } from '../model/plan.js';
+import { renderAdminOpenrc, renderCloudsYaml } from './clouds.js';
+import { renderGlobals } from './globals.js';
+import { renderHostFiles } from './host.js';
+import { renderInventory } from './inventory.js';
+import { renderOsismRepository } from './osism.js';
+import { renderOverrides } from './overrides.js';
+import { renderPasswords, type RandomSource } from './passwords.js';
+
+export interface RenderInput {
+  plan: DeploymentPlan;
+  /** The resolved answers, without secrets: saved so `--answers` reproduces the install. */
+  answers: AnswersFile;
+  /** The admin password from the answers; null → keep the existing one or generate. */
+  adminPassword: string | null;
+  /** An earlier kolla/passwords.yml in the output folder: its values are kept. */
+  existingPasswords: string | null;
+  random?: RandomSource;
+}
+
+export interface RenderResult {
+  files: FileSet;
+  /** Every secret value that went into the files: for redaction and for tests that scan output. */
+  secrets: string[];
+}
+
+function collectSecrets(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string' && value.length >= 8) into.add(value);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) collectSecrets(v, into);
+}
+
+export async function renderFiles(input: RenderInput): Promise<RenderResult> {
+  const { plan } = input;
+  const passwords = await renderPasswords({ existing: input.existingPasswords, adminPassword: input.adminPassword, random: input.random });
+  const adminPassword = String(passwords.values.keystone_admin_password);
+  const meta = (path: string, content: string): RenderedFile => ({ path, mode: 0o644, content, secret: false });
+  const files: FileSet = [
+    renderGlobals(plan),
+    passwords.file,
+    renderInventory(plan),
+    ...renderOverrides(plan),
+    ...renderHostFiles(plan),
+    renderCloudsYaml(plan, adminPassword),
+    renderAdminOpenrc(plan, adminPassword),
+    ...renderOsismRepository(plan, { passwords: passwords.values, adminPassword }),
+    meta('ciab/answers.yaml', `# The answers behind this configuration (secrets left out). Reproduce it: ciab render --answers answers.yaml\n${stringify(input.answers)}`),
+    meta('ciab/plan.json', `${JSON.stringify(plan, null, 2)}\n`),
+  ];
+  const secrets = new Set<string>();
+  collectSecrets(passwords.values, secrets);
+  secrets.add(adminPassword);
+  return { files, secrets: [...secrets] };
+}

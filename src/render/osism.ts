@@ -1,0 +1,555 @@
+// An OSISM configuration repository for the same plan: the hand-over for a user who outgrows one box and wants
+// OSISM (https://osism.tech) to run the cloud on several nodes. Laid out like OSISM's own single-node repository
+// (osism/cloud-in-a-box): environments/ with one directory per environment, inventory/ as a directory of INI
+// files plus host_vars/. Everything is built as YAML data with comments; nothing is copied from OSISM.
+//
+// Facts this relies on (read from osism/cloud-in-a-box @1503b7c, osism/defaults @212d64d, osism/generics
+// @6e725cc, osism/release @a4a0226):
+//   * OSISM's defaults (osism/defaults all/099-*.yml) differ from kolla-ansible's where it matters for this box:
+//     heat off; central logging, Prometheus, Grafana, cinder, designate, octavia, valkey on; external TLS on;
+//     RabbitMQ stream fanout off unless set to true in environments/kolla/configuration.yml (its own note says
+//     to do so for >= 2025.1); kolla images from registry.osism.tech/kolla; overlays in files/overlays.
+//     So every switch that would change what runs here is written explicitly below.
+//   * manager_version is read from environments/manager/configuration.yml (osism/generics README,
+//     src/set-versions.py); numbered OSISM releases pin only base.yml, the OpenStack release files live in
+//     osism/release latest/ and 2026.1's was added (2026-08-17) after the last numbered release 10.2.0 (2026-08-13).
+//   * The inventory is a directory of extension-less INI files (10-custom, 20-roles, 99-overwrite); the service
+//     groups (50-kolla, 51-kolla, 60-generic, …) come from osism/generics inside OSISM's containers and hang off
+//     the role groups generic, manager, monitoring, control, compute, network, ceph-control, ceph-resource.
+//     Extension-less names also matter to plain ansible: it ignores *.ini files inside an inventory directory.
+//   * OSISM's docs recommend network interfaces in the inventory (host_vars), not in the environment files.
+import { createHash, createHmac, createPrivateKey, createPublicKey } from 'node:crypto';
+import { Document, type Pair, type Scalar, YAMLMap } from 'yaml';
+import type { RenderedFile } from '../model/files.js';
+import type { DeploymentPlan, KollaValue } from '../model/plan.js';
+
+export const OSISM_DIR = 'osism';
+
+export interface OsismSecrets {
+  /** kolla's passwords.yml, key by key (values may be maps, e.g. the ssh key pairs). */
+  passwords: Record<string, unknown>;
+  /** The keystone admin password the cloud runs with. */
+  adminPassword: string;
+}
+
+/** OSISM's registry and namespace for kolla images (osism/defaults all/099-kolla.yml). */
+export const OSISM_KOLLA_REGISTRY = 'registry.osism.tech';
+export const OSISM_KOLLA_NAMESPACE = 'kolla';
+
+/**
+ * OpenStack release → the newest numbered OSISM release known to carry it (osism/release @a4a0226: 10.2.0 is the
+ * newest numbered release; latest/openstack-2024.1 … 2025.2.yml existed before it). A release not listed gets
+ * `latest`, with a comment saying so.
+ */
+const OSISM_MANAGER_FOR: Readonly<Record<string, string>> = {
+  '2024.1': '10.2.0',
+  '2024.2': '10.2.0',
+  '2025.1': '10.2.0',
+  '2025.2': '10.2.0',
+};
+
+/** The role groups OSISM's inventory uses; the service groups of osism/generics hang off these. */
+export const OSISM_ROLE_GROUPS = ['generic', 'manager', 'monitoring', 'control', 'compute', 'network'] as const;
+/** Ceph role groups: left empty here, the box's Ceph is cephadm's, not OSISM's ceph-ansible. */
+export const OSISM_CEPH_GROUPS = ['ceph-control', 'ceph-resource'] as const;
+
+export function osismManagerVersion(openstack: string): { version: string; established: boolean } {
+  const v = OSISM_MANAGER_FOR[openstack];
+  return v ? { version: v, established: true } : { version: 'latest', established: false };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// YAML as data, with comments
+
+interface Entry {
+  key: string;
+  value: unknown;
+  /** Comment lines above the key. */
+  comment?: string | string[];
+}
+
+interface Section {
+  /** Heading, written as a banner comment above the first key. */
+  title: string;
+  /** Extra lines under the banner. */
+  notes?: string[];
+  entries: Entry[];
+}
+
+const BANNER = '#'.repeat(58);
+
+function lines(c: string | string[] | undefined): string[] {
+  if (c === undefined) return [];
+  return (Array.isArray(c) ? c : [c]).flatMap((l) => l.split('\n'));
+}
+
+/** A YAML file: header comment, then sections. A section with no entries leaves its banner and notes as a comment. */
+function yamlFile(header: string[], sections: Section[]): string {
+  const doc = new Document(new YAMLMap());
+  const map = doc.contents as YAMLMap;
+  // Banners of sections without entries wait for the next key (or the end of the file).
+  let pending: string[] = [];
+  for (const section of sections) {
+    const banner = [BANNER, ` ${section.title}`, ...(section.notes ?? []).map((n) => ` ${n}`)];
+    if (section.entries.length === 0) {
+      pending.push(...(pending.length ? [''] : []), ...banner);
+      continue;
+    }
+    section.entries.forEach((entry, i) => {
+      const pair = doc.createPair(entry.key, entry.value) as Pair<Scalar, unknown>;
+      const head = i === 0 ? [...pending, ...(pending.length ? [''] : []), ...banner, ''] : [];
+      const comment = [...head, ...lines(entry.comment).map((l) => ` ${l}`)];
+      if (comment.length) pair.key.commentBefore = comment.join('\n');
+      if (i === 0) {
+        pending = [];
+        if (map.items.length > 0) pair.key.spaceBefore = true;
+      }
+      map.items.push(pair);
+    });
+  }
+  doc.commentBefore = header.map((h) => ` ${h}`).join('\n');
+  if (pending.length) doc.comment = pending.join('\n');
+  // Ansible reads a file with no variables badly (OSISM's own empty files carry a dummy key); never emit one.
+  if (map.items.length === 0) map.items.push(doc.createPair('ciab_osism_export', true) as Pair<Scalar, unknown>);
+  return `---\n${doc.toString({ lineWidth: 0 })}`;
+}
+
+function file(path: string, content: string, secret = false): RenderedFile {
+  return { path: `${OSISM_DIR}/${path}`, mode: secret ? 0o600 : 0o644, content, secret };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// per-install secrets OSISM needs beyond kolla's: derived from the install's own secrets, so a re-render gives
+// the same values and no two installs share them.
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+    .join(',')}}`;
+}
+
+function deriver(secrets: OsismSecrets): (label: string) => Buffer {
+  const root = createHash('sha256').update(canonical({ passwords: secrets.passwords, admin: secrets.adminPassword })).digest();
+  return (label) => createHmac('sha256', root).update(`ciab-osism:${label}`).digest();
+}
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function derivedPassword(derive: (label: string) => Buffer, label: string, length = 32): string {
+  const bytes = Buffer.concat([derive(`${label}:0`), derive(`${label}:1`)]);
+  // 64 bytes for 32 chars from 62 symbols: the modulo bias is below what matters for a password.
+  return Array.from(bytes.subarray(0, length), (b) => ALNUM[b % ALNUM.length]).join('');
+}
+
+function sshString(b: Buffer | string): Buffer {
+  const data = typeof b === 'string' ? Buffer.from(b) : b;
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  return Buffer.concat([len, data]);
+}
+
+/** An ed25519 key pair from a 32-byte seed: OpenSSH private key (openssh-key-v1, unencrypted) and public line. */
+export function ed25519KeyPair(seed: Buffer, checkint: number, comment: string): { privateKey: string; publicKey: string } {
+  if (seed.length !== 32) throw new Error('an ed25519 seed is 32 bytes');
+  const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
+  const priv = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
+  const jwk = createPublicKey(priv).export({ format: 'jwk' });
+  const pub = Buffer.from(String(jwk.x), 'base64url');
+  const pubBlob = Buffer.concat([sshString('ssh-ed25519'), sshString(pub)]);
+  const check = Buffer.alloc(8);
+  check.writeUInt32BE(checkint >>> 0, 0);
+  check.writeUInt32BE(checkint >>> 0, 4);
+  let section = Buffer.concat([check, sshString('ssh-ed25519'), sshString(pub), sshString(Buffer.concat([seed, pub])), sshString(comment)]);
+  const pad: number[] = [];
+  for (let i = 1; (section.length + pad.length) % 8 !== 0; i++) pad.push(i);
+  section = Buffer.concat([section, Buffer.from(pad)]);
+  const none = sshString('none');
+  const one = Buffer.alloc(4);
+  one.writeUInt32BE(1);
+  const body = Buffer.concat([Buffer.from('openssh-key-v1\0'), none, none, sshString(''), one, sshString(pubBlob), sshString(section)]);
+  const b64 = body.toString('base64').match(/.{1,70}/g)!.join('\n');
+  return {
+    privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\n${b64}\n-----END OPENSSH PRIVATE KEY-----\n`,
+    publicKey: `ssh-ed25519 ${pubBlob.toString('base64')} ${comment}`,
+  };
+}
+
+interface Derived {
+  operator: { privateKey: string; publicKey: string };
+  araPassword: string;
+  araMariadbPassword: string;
+}
+
+function deriveSecrets(plan: DeploymentPlan, secrets: OsismSecrets): Derived {
+  const derive = deriver(secrets);
+  return {
+    operator: ed25519KeyPair(derive('operator-ssh-key'), derive('operator-ssh-checkint').readUInt32BE(0), `operator@${plan.host.hostname}`),
+    araPassword: derivedPassword(derive, 'ara_password'),
+    araMariadbPassword: derivedPassword(derive, 'ara_server_mariadb_password'),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// the files
+
+function splitList(s: string | null | undefined): string[] {
+  return (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
+function globalConfiguration(plan: DeploymentPlan, derived: Derived): string {
+  const { host, proxy } = plan;
+  const proxyEntries: Entry[] = [];
+  if (proxy.http || proxy.https) {
+    const http = proxy.http ?? proxy.https!;
+    const https = proxy.https ?? proxy.http!;
+    const noProxy = splitList(proxy.no_proxy);
+    proxyEntries.push(
+      { key: 'docker_configure_proxy', value: true, comment: 'Docker pulls images through the same proxy the installer used' },
+      { key: 'docker_proxy_http', value: http },
+      { key: 'docker_proxy_https', value: https },
+      ...(noProxy.length ? [{ key: 'docker_proxy_no_proxy_extra', value: noProxy }] : []),
+      { key: 'proxy_proxies', value: { http, https }, comment: 'APT and other host tools' },
+      ...(noProxy.length ? [{ key: 'proxy_no_proxy_extra', value: noProxy }] : []),
+    );
+  }
+  return yamlFile(
+    [
+      `OSISM global configuration for the cloud Cloud-in-a-Box installed on ${host.hostname}`,
+      `(${plan.profile.title} profile, OpenStack ${plan.release.openstack}). Read by every OSISM environment.`,
+      'Versions (manager_version, openstack_version) live in environments/manager/configuration.yml,',
+      'where OSISM\'s tooling reads them.',
+    ],
+    [
+      {
+        title: 'operator',
+        notes: ['the user OSISM connects as; its private key is in environments/secrets.yml'],
+        entries: [{ key: 'operator_authorized_keys', value: [derived.operator.publicKey] }],
+      },
+      {
+        title: 'resolvconf',
+        entries: [
+          { key: 'resolvconf_nameserver', value: [...host.dns], comment: 'the DNS servers this box uses now' },
+          { key: 'resolvconf_search', value: host.domain },
+        ],
+      },
+      {
+        title: 'time',
+        notes: [
+          'NTP: Cloud-in-a-Box kept the host\'s own time service (or installed chrony with its default',
+          'servers) and recorded no NTP servers. Set chrony_servers here for OSISM\'s chrony role.',
+        ],
+        entries: [{ key: 'timezone_name', value: host.timezone, comment: 'the time zone this box runs in' }],
+      },
+      {
+        title: 'proxy',
+        notes: proxyEntries.length ? [] : ['none: the installer reached the internet directly'],
+        entries: proxyEntries,
+      },
+      {
+        title: 'kolla',
+        entries: [{ key: 'kolla_internal_vip_address', value: plan.network.vip, comment: 'where the OpenStack APIs answer; also used outside kolla (e.g. /etc/hosts)' }],
+      },
+    ],
+  );
+}
+
+function globalSecrets(plan: DeploymentPlan, secrets: OsismSecrets, derived: Derived): string {
+  return yamlFile(
+    [
+      `OSISM global secrets for ${plan.host.hostname}, generated for this install. Encrypt before committing:`,
+      'ansible-vault encrypt environments/secrets.yml (OSISM runs ask for the vault password).',
+    ],
+    [
+      {
+        title: 'private ssh keys',
+        entries: [{ key: 'operator_private_key', value: derived.operator.privateKey, comment: 'the operator user\'s key (ed25519); its public half is operator_authorized_keys' }],
+      },
+      {
+        title: 'passwords',
+        entries: [
+          { key: 'keystone_admin_password', value: secrets.adminPassword, comment: 'the cloud\'s admin password, as deployed' },
+          { key: 'ara_password', value: derived.araPassword, comment: 'ARA (the manager\'s record of ansible runs)' },
+          { key: 'ara_server_mariadb_password', value: derived.araMariadbPassword },
+        ],
+      },
+    ],
+  );
+}
+
+function managerConfiguration(plan: DeploymentPlan): string {
+  const osism = osismManagerVersion(plan.release.openstack);
+  return yamlFile(
+    ['OSISM manager environment: the versions OSISM deploys. OSISM\'s generic manager files (run.sh,', 'images.yml, requirements) come from osism/generics; see ../../README.md.'],
+    [
+      {
+        title: 'versions',
+        entries: [
+          {
+            key: 'manager_version',
+            value: osism.version,
+            comment: osism.established
+              ? [`OSISM ${osism.version}: the newest numbered OSISM release, whose supported OpenStack releases include ${plan.release.openstack}`]
+              : [
+                  `No numbered OSISM release was established to carry OpenStack ${plan.release.openstack}: osism/release added its`,
+                  `${plan.release.openstack} release file to latest/ only after its newest numbered release (10.2.0).`,
+                  '"latest" follows osism/release latest/; pin a numbered release here once one supports it.',
+                ],
+          },
+          { key: 'openstack_version', value: plan.release.openstack, comment: `the OpenStack release this box runs (kolla-ansible ${plan.release.kollaAnsible})` },
+        ],
+      },
+      {
+        title: 'ceph',
+        notes:
+          plan.storage.backend === 'ceph'
+            ? ['This box\'s Ceph is a cephadm single-host cluster, not OSISM\'s; ceph_version is left unset so that', 'OSISM\'s Ceph plays are not mistaken for managing it. kolla uses it as an external Ceph.']
+            : ['no Ceph on this box'],
+        entries: [],
+      },
+    ],
+  );
+}
+
+/** Values the plan leaves to kolla's defaults but OSISM's defaults would change: set back to what runs here. */
+function osismCorrections(plan: DeploymentPlan): Entry[] {
+  const has = (s: string) => (plan.services as readonly string[]).includes(s);
+  const out: Entry[] = [];
+  const add = (key: string, value: KollaValue, why: string) => {
+    if (!(key in plan.kolla)) out.push({ key, value, comment: why });
+  };
+  add('enable_heat', has('heat'), has('heat') ? 'heat runs here; OSISM turns it off by default' : 'heat is not part of this profile');
+  add('enable_cinder', has('cinder'), has('cinder') ? 'cinder runs here' : 'no cinder on this box; OSISM turns it on by default');
+  add('enable_designate', has('designate'), has('designate') ? 'designate runs here' : 'no designate on this box; OSISM turns it on by default');
+  add('enable_octavia', has('octavia'), has('octavia') ? 'octavia runs here' : 'no octavia on this box; OSISM turns it on by default');
+  if (has('octavia')) add('octavia_loadbalancer_topology', 'SINGLE', 'what runs here; OSISM defaults to ACTIVE_STANDBY, worth it once there are two network nodes');
+  add('enable_central_logging', has('opensearch'), has('opensearch') ? 'central logging runs here' : 'no central logging on this box; OSISM turns it on by default');
+  const prometheus = has('prometheus') || has('prometheus-exporters');
+  add('enable_prometheus', prometheus, prometheus ? 'Prometheus runs here' : 'no Prometheus on this box; OSISM turns it on by default');
+  add('enable_grafana', has('grafana'), has('grafana') ? 'Grafana runs here' : 'no Grafana on this box; OSISM turns it on by default');
+  add('enable_valkey', false, [
+    'no valkey runs here; OSISM turns it on by default as the coordination backend of',
+    'cinder, designate and others: enable it when a second control node joins',
+  ].join('\n'));
+  if (plan.kolla.nova_backend_ceph?.value === true) {
+    add('ceph_nova_user', plan.kolla.ceph_cinder_user?.value ?? 'cinder', [
+      'the Ceph user nova runs with here (kolla\'s default: the cinder user); OSISM\'s default is a separate',
+      '"nova" user, which needs its own keyring in files/overlays/nova before you change this',
+    ].join('\n'));
+  }
+  add('kolla_enable_tls_external', plan.network.tls, plan.network.tls ? 'HTTPS for users, as deployed' : 'plain HTTP, as deployed; OSISM turns external TLS on by default');
+  add('om_enable_rabbitmq_stream_fanout', true, [
+    'what kolla-ansible deployed here; OSISM\'s default turns it off and says to set it to true',
+    'in this file for OpenStack 2025.1 and later',
+  ].join('\n'));
+  return out;
+}
+
+function kollaConfiguration(plan: DeploymentPlan): string {
+  const hostVars = `inventory/host_vars/${plan.host.hostname}.yml`;
+  const perHost = new Set(['network_interface', 'neutron_external_interface']);
+  const ours: Entry[] = Object.entries(plan.kolla).map(([key, v]) => ({
+    key,
+    value: v.value,
+    comment: [
+      v.why,
+      ...(perHost.has(key) ? [`per host: also in ${hostVars}, which wins; keep it there and drop it here when hosts differ`] : []),
+      ...(key === 'kolla_base_distro' && v.value !== 'ubuntu'
+        ? [`OSISM's default is ubuntu and its own images are what it tests: check ${OSISM_KOLLA_REGISTRY}/${OSISM_KOLLA_NAMESPACE} has ${String(v.value)} images for ${plan.release.openstack}, or switch to ubuntu`]
+        : []),
+      ...(key === 'docker_registry'
+        ? [`OSISM pulls kolla images via docker_registry_kolla (below), not this key: a mirror of quay.io does not serve OSISM's images`]
+        : []),
+    ],
+  }));
+  return yamlFile(
+    [
+      `kolla-ansible settings under OSISM for the cloud on ${plan.host.hostname} (${plan.profile.title}, OpenStack ${plan.release.openstack}).`,
+      'OSISM layers this file over its own defaults (osism/defaults) the way globals.yml layers over kolla\'s.',
+    ],
+    [
+      {
+        title: 'this box, as Cloud-in-a-Box deployed it (the same keys and values as its globals.yml)',
+        entries: ours,
+      },
+      {
+        title: 'images: OSISM\'s own',
+        notes: [
+          'OSISM\'s defaults, written out: kolla images from OSISM\'s registry with tags from the OSISM release.',
+          'The first OSISM deploy replaces the containers Cloud-in-a-Box pulled from quay.io.',
+        ],
+        entries: [
+          { key: 'docker_registry_kolla', value: OSISM_KOLLA_REGISTRY },
+          { key: 'docker_namespace', value: OSISM_KOLLA_NAMESPACE },
+        ],
+      },
+      {
+        title: 'OSISM defaults that would change this box, set to what runs here',
+        entries: osismCorrections(plan),
+      },
+    ],
+  );
+}
+
+function kollaSecrets(plan: DeploymentPlan, secrets: OsismSecrets): string {
+  const entries: Entry[] = Object.entries(secrets.passwords).map(([key, value]) =>
+    key === 'keystone_admin_password'
+      ? { key, value: secrets.adminPassword, comment: 'the admin password the cloud runs with' }
+      : { key, value: value ?? null },
+  );
+  if (!('keystone_admin_password' in secrets.passwords)) entries.push({ key: 'keystone_admin_password', value: secrets.adminPassword, comment: 'the admin password the cloud runs with' });
+  return yamlFile(
+    [`kolla-ansible's passwords for the cloud on ${plan.host.hostname}: the ones it runs with now (kolla's passwords.yml).`, 'Encrypt before committing: ansible-vault encrypt environments/kolla/secrets.yml'],
+    [{ title: 'passwords', entries }],
+  );
+}
+
+function rolesInventory(plan: DeploymentPlan): string {
+  const h = plan.host.hostname;
+  const what: Record<(typeof OSISM_ROLE_GROUPS)[number], string> = {
+    generic: 'Every node, listed explicitly: OSISM does not use the "all" group.',
+    manager: 'The manager (deployment) node: runs the OSISM manager services.',
+    monitoring: 'Monitoring services (Prometheus, Grafana, … where enabled).',
+    control: 'Controllers: APIs, schedulers, database, message queue; kolla\'s storage and loadbalancer groups follow it.',
+    compute: 'Hypervisors: nova-compute and its neighbours.',
+    network: 'Neutron/OVN gateways, Octavia and Designate workers (not the host network setup).',
+  };
+  const out = [
+    '# OSISM role groups, written by Cloud-in-a-Box. One host holds every role; add a node by listing it',
+    '# under the roles it takes (and giving it a host_vars file). The service groups (nova-compute, ovn-controller,',
+    '# …) come from osism/generics inside OSISM\'s containers and hang off these groups.',
+    '',
+  ];
+  for (const g of OSISM_ROLE_GROUPS) out.push(`# ${what[g]}`, `[${g}]`, h, '');
+  const cephNote =
+    plan.storage.backend === 'ceph'
+      ? '# Ceph: empty on purpose. This box\'s Ceph is a cephadm cluster, used by kolla as external Ceph;\n# OSISM\'s ceph-ansible must not take it over.'
+      : '# Ceph: none on this box.';
+  out.push(cephNote);
+  for (const g of OSISM_CEPH_GROUPS) out.push(`[${g}]`);
+  return `${out.join('\n')}\n`;
+}
+
+function hostVars(plan: DeploymentPlan): string {
+  const { host, network } = plan;
+  const entries: Entry[] = [
+    { key: 'ansible_host', value: host.managementIp, comment: 'where OSISM reaches this node' },
+    { key: 'internal_address', value: host.managementIp, comment: `this node's address in ${host.managementCidr}` },
+    { key: 'internal_interface', value: host.managementInterface, comment: 'OSISM derives management_interface and console_interface from it' },
+  ];
+  const kollaIfaces: Entry[] = [
+    { key: 'network_interface', value: plan.kolla.network_interface?.value ?? host.managementInterface, comment: plan.kolla.network_interface?.why ?? 'the management interface' },
+    { key: 'neutron_external_interface', value: plan.kolla.neutron_external_interface?.value ?? network.externalInterface, comment: plan.kolla.neutron_external_interface?.why ?? 'where floating IPs leave' },
+  ];
+  const bridge = network.localBridge;
+  return yamlFile(
+    [`Node ${host.hostname}: addresses and interfaces.`],
+    [
+      { title: 'node', entries },
+      {
+        title: 'kolla interfaces',
+        notes: bridge
+          ? [
+              `${bridge.vethKolla} is one end of a veth pair into bridge ${bridge.bridge} (${bridge.gatewayCidr}), NAT'd out of ${bridge.natOut}.`,
+              'Cloud-in-a-Box wrote them into the host\'s network configuration; OSISM\'s network role does not know them.',
+            ]
+          : [],
+        entries: kollaIfaces,
+      },
+    ],
+  );
+}
+
+function readme(plan: DeploymentPlan): string {
+  const h = plan.host.hostname;
+  const osism = osismManagerVersion(plan.release.openstack);
+  const ceph = plan.storage.backend === 'ceph';
+  return `# OSISM configuration for ${h}
+
+This directory is an [OSISM](https://osism.tech) configuration repository for the cloud that Cloud-in-a-Box
+installed on \`${h}\` (${plan.profile.title} profile, OpenStack ${plan.release.openstack}). It describes the same
+cloud (the same VIP, interfaces, services and passwords) in the layout OSISM expects, so that OSISM can take
+the cloud over and grow it to more machines. Cloud-in-a-Box itself stays a one-machine tool.
+
+## What is here
+
+| Path | What |
+| --- | --- |
+| \`environments/configuration.yml\` | settings for all environments: operator key, DNS, time zone, proxy, VIP |
+| \`environments/secrets.yml\` | per-install secrets: operator SSH key, admin and ARA passwords (mode 0600) |
+| \`environments/manager/configuration.yml\` | versions: \`manager_version\` ${osism.version}, \`openstack_version\` ${plan.release.openstack} |
+| \`environments/kolla/configuration.yml\` | the kolla-ansible settings this box runs with, plus OSISM's image registry |
+| \`environments/kolla/secrets.yml\` | kolla's passwords, as deployed (mode 0600) |
+| \`inventory/20-roles\` | \`${h}\` in every OSISM role group |
+| \`inventory/host_vars/${h}.yml\` | the node's address and interfaces |
+
+The secret files are plain text. Encrypt them before they go into git:
+\`ansible-vault encrypt environments/secrets.yml environments/kolla/secrets.yml\`.
+
+## Before the first OSISM run
+
+1. Put this directory into a git repository; OSISM's manager checks it out to \`/opt/configuration\`.
+2. Pull in OSISM's generic files (the manager's \`run.sh\`, \`images.yml\`, \`requirements\`, \`ansible.cfg\`) with
+   the \`gilt overlay\` step described in osism/generics, using \`MANAGER_VERSION=${osism.version}\`.${osism.established ? '' : `
+   No numbered OSISM release was established for OpenStack ${plan.release.openstack} when this was written; pin one in \`environments/manager/configuration.yml\` when it exists.`}
+3. Copy kolla's TLS material and overrides from this box:
+   ${plan.network.tls ? '`/etc/kolla/certificates/` → `environments/kolla/certificates/` (haproxy.pem, haproxy-internal.pem, the CA under `ca/`), and ' : ''}any
+   \`/etc/kolla/config/\` overrides → \`environments/kolla/files/overlays/\` (OSISM's \`node_custom_config\`).
+${ceph ? `4. Ceph: this box's Ceph cluster is cephadm's. Hand it to kolla as external Ceph: copy \`ceph.conf\` and the
+   client keyrings for glance, cinder and nova into \`environments/kolla/files/overlays/{glance,cinder,nova}/\`.
+   The Ceph role groups in \`inventory/20-roles\` are empty on purpose.
+` : ''}
+Check \`environments/kolla/configuration.yml\` before the first deploy: OSISM pulls its own kolla images from
+${OSISM_KOLLA_REGISTRY}, so the first \`osism apply\` of a service replaces the containers that came from
+quay.io. Services OSISM would add or remove by default are pinned to what runs here, in its last section.
+
+## Handing over
+
+Install the OSISM manager on this machine (it is in the \`manager\` group) or on a separate one, following
+OSISM's manager documentation. Then, from the manager:
+
+- \`osism apply operator -u <your user>\` creates the operator user with the key from \`environments/secrets.yml\`,
+- \`osism apply bootstrap\` and \`osism apply common\` prepare the hosts,
+- \`osism apply <service>\` (e.g. \`osism apply nova\`) runs kolla-ansible for one service; \`osism apply -a reconfigure <service>\`
+  re-renders a service's configuration without upgrading it.
+
+Do not run \`osism apply network\` before the \`network_*\` variables in \`inventory/host_vars/${h}.yml\` describe
+this host completely, including what Cloud-in-a-Box added${plan.network.localBridge ? ` (bridge ${plan.network.localBridge.bridge} and the veth pair for floating IPs)` : ''}.
+
+## Adding a second node
+
+1. Give it an address on ${plan.host.managementCidr} and the same interface roles.
+2. Add \`inventory/host_vars/<name>.yml\` with its \`ansible_host\`, \`internal_address\`, \`internal_interface\`,
+   \`network_interface\` and \`neutron_external_interface\`.
+3. List it in \`inventory/20-roles\` under \`generic\` and the roles it takes, e.g. \`compute\` for more hypervisors.
+4. \`osism apply operator\`, \`osism apply bootstrap\` and \`osism apply common\` limited to the new node
+   (\`-l <name>\`), then \`osism apply nova\` and \`osism apply openvswitch\`/\`osism apply ovn\` to bring up compute.
+${plan.network.haproxy ? '' : `5. This box runs without HAProxy: the VIP is ${h}'s own address. Before a second controller joins, choose a
+   free address as \`kolla_internal_vip_address\` and set \`enable_haproxy\` (and \`enable_proxysql\`) back on.
+`}
+Variables that differ per node belong in \`host_vars\`; \`environments/kolla/configuration.yml\` holds what is
+the same everywhere.
+`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+export function renderOsismRepository(plan: DeploymentPlan, secrets: OsismSecrets): RenderedFile[] {
+  const derived = deriveSecrets(plan, secrets);
+  return [
+    file('README.md', readme(plan)),
+    file('environments/configuration.yml', globalConfiguration(plan, derived)),
+    file('environments/secrets.yml', globalSecrets(plan, secrets, derived), true),
+    file('environments/manager/configuration.yml', managerConfiguration(plan)),
+    file('environments/kolla/configuration.yml', kollaConfiguration(plan)),
+    file('environments/kolla/secrets.yml', kollaSecrets(plan, secrets), true),
+    file('inventory/20-roles', rolesInventory(plan)),
+    file(`inventory/host_vars/${plan.host.hostname}.yml`, hostVars(plan)),
+  ];
+}

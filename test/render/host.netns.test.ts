@@ -1,0 +1,212 @@
+// The rendered ifupdown stanza and NAT script, APPLIED for real inside three private network namespaces:
+//   host     — where ciab's files run: "uplink0" (its management NIC) is a veth into…
+//   outside  — the world: a default route back, and a listener that records who connected;
+//   instance — an instance on the floating network, plugged in through the kolla end of the veth pair.
+// Nothing here touches the root namespace's interfaces, routes, firewall or sysctl: every command runs with
+// `ip -n NS` or `ip netns exec NS`, and every namespace is deleted in afterAll, even on failure.
+// TEST addresses only: 192.0.2.0/24 (uplink), 198.51.100.0/24 (the outside), the plan's 10.20.20.0/24.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planSession } from '../../src/app/session.js';
+import type { DeploymentPlan } from '../../src/model/plan.js';
+import { loadProfiles } from '../../src/profiles/load.js';
+import { renderHostFiles } from '../../src/render/host.js';
+import { fixtureFacts } from '../helpers/facts.js';
+
+const ID = `${process.pid % 100000}${randomBytes(2).toString('hex')}`;
+const NS = { host: `ciab-h-${ID}`, outside: `ciab-o-${ID}`, instance: `ciab-i-${ID}` };
+const UPLINK = 'uplink0';
+const HOST_UPLINK_IP = '192.0.2.2';
+const OUTSIDE_UPLINK_IP = '192.0.2.1';
+const OUTSIDE_SERVER = '198.51.100.10';
+const INSTANCE_IP = '10.20.20.50';
+
+const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+
+function unavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root (creates network namespaces)';
+  const missing = ['ip', 'ifup', 'ifdown', 'python3', 'ping'].filter((t) => !has(t));
+  if (missing.length > 0) return `missing ${missing.join(', ')} (apt: iproute2 ifupdown python3 iputils-ping)`;
+  if (!has('nft') && !has('iptables')) return 'neither nft nor iptables (apt: nftables iptables)';
+  if (spawnSync('ip', ['netns', 'list'], { stdio: 'ignore' }).status !== 0) return '`ip netns` is unavailable';
+  return null;
+}
+const skipReason = unavailable();
+if (skipReason) console.warn(`host.netns.test: skipped: ${skipReason}`);
+
+const run = (command: string, args: string[], env?: NodeJS.ProcessEnv): string =>
+  execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
+const ipIn = (ns: string, ...args: string[]) => run('ip', ['-n', ns, ...args]);
+const inNs = (ns: string, command: string, args: string[], env?: NodeJS.ProcessEnv) => run('ip', ['netns', 'exec', ns, command, ...args], env);
+
+interface Link {
+  ifname: string;
+  operstate: string;
+  master?: string;
+  addr_info: Array<{ family: string; local: string; prefixlen: number }>;
+}
+const links = (ns: string): Link[] => JSON.parse(ipIn(ns, '-j', 'address', 'show')) as Link[];
+const link = (ns: string, name: string): Link | undefined => links(ns).find((l) => l.ifname === name);
+
+async function waitFor(what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** One TCP connection from the instance to the outside; returns the source address the outside saw. */
+async function peerSeenOutside(port: number): Promise<string> {
+  const server = `
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('${OUTSIDE_SERVER}', ${port})); s.listen(1); s.settimeout(10)
+print('ready', flush=True)
+conn, peer = s.accept(); print(peer[0], flush=True); conn.close()
+`;
+  const listener = spawn('ip', ['netns', 'exec', NS.outside, 'python3', '-c', server], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  listener.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  listener.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => listener.on('exit', resolve));
+  try {
+    await waitFor(`the listener in ${NS.outside} (${err})`, () => out.includes('ready'));
+    inNs(NS.instance, 'python3', ['-c', `import socket; socket.create_connection(('${OUTSIDE_SERVER}', ${port}), timeout=5).close()`]);
+    const code = await exited;
+    if (code !== 0) throw new Error(`listener failed (${code}): ${err}`);
+    return out.split('\n')[1]!.trim();
+  } finally {
+    listener.kill();
+  }
+}
+
+describe.skipIf(skipReason !== null)(`ifupdown stanza and NAT script in network namespaces${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  let dir = '';
+  let plan: DeploymentPlan;
+  let interfaces = '';
+  let nat = '';
+  const ifupdown = (command: 'ifup' | 'ifdown') =>
+    inNs(NS.host, command, ['-i', interfaces, '--state-dir', path.join(dir, 'state'), '--no-scripts', '--no-mappings', plan.network.localBridge!.bridge]);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'ciab-netns-'));
+    const profiles = await loadProfiles();
+    const facts = await fixtureFacts('laptop');
+    const s = planSession({ facts, profiles, sources: {}, options: { skip: ['ports', 'services'], env: {} } });
+    // The laptop's local-access workshop plan, on an ifupdown host whose management NIC is this test's uplink.
+    const real = s.plan!;
+    plan = {
+      ...real,
+      host: { ...real.host, networkConfig: 'ifupdown', managementInterface: UPLINK },
+      network: { ...real.network, localBridge: { ...real.network.localBridge!, natOut: UPLINK } },
+    };
+    const files = renderHostFiles(plan);
+    interfaces = path.join(dir, 'interfaces');
+    writeFileSync(interfaces, files.find((f) => f.path === 'host/etc/network/interfaces.d/60-ciab')!.content);
+    nat = path.join(dir, 'ciab-nat');
+    writeFileSync(nat, files.find((f) => f.path === 'host/usr/local/sbin/ciab-nat')!.content);
+    chmodSync(nat, 0o755);
+    run('mkdir', ['-p', path.join(dir, 'state')]);
+
+    for (const ns of Object.values(NS)) {
+      run('ip', ['netns', 'add', ns]);
+      ipIn(ns, 'link', 'set', 'lo', 'up');
+    }
+    // host ⇄ outside: the uplink, with the outside as default gateway.
+    ipIn(NS.host, 'link', 'add', UPLINK, 'type', 'veth', 'peer', 'name', 'wan0', 'netns', NS.outside);
+    ipIn(NS.host, 'addr', 'add', `${HOST_UPLINK_IP}/24`, 'dev', UPLINK);
+    ipIn(NS.host, 'link', 'set', UPLINK, 'up');
+    ipIn(NS.host, 'route', 'add', 'default', 'via', OUTSIDE_UPLINK_IP);
+    ipIn(NS.outside, 'addr', 'add', `${OUTSIDE_UPLINK_IP}/24`, 'dev', 'wan0');
+    ipIn(NS.outside, 'addr', 'add', `${OUTSIDE_SERVER}/32`, 'dev', 'lo');
+    ipIn(NS.outside, 'link', 'set', 'wan0', 'up');
+    // The outside has a default route back: without NAT the instance's own address arrives, and is seen.
+    ipIn(NS.outside, 'route', 'add', 'default', 'via', HOST_UPLINK_IP);
+  }, 60_000);
+
+  afterAll(() => {
+    for (const ns of Object.values(NS)) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ifup creates the bridge with the gateway address, and the veth pair: host end enslaved, kolla end up with no address', async () => {
+    const b = plan.network.localBridge!;
+    ifupdown('ifup');
+    await waitFor('the bridge and both veth ends up', () => [b.bridge, b.vethHost, b.vethKolla].every((n) => link(NS.host, n)?.operstate === 'UP'));
+    const bridge = link(NS.host, b.bridge)!;
+    expect(bridge.addr_info.filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`)).toEqual([b.gatewayCidr]);
+    expect(link(NS.host, b.vethHost)!.master).toBe(b.bridge);
+    expect(link(NS.host, b.vethHost)!.addr_info).toEqual([]);
+    expect(link(NS.host, b.vethKolla)!.master).toBeUndefined();
+    // No IPv4, and no IPv6 either (not even link-local): neutron/OVS takes this end as it is.
+    expect(link(NS.host, b.vethKolla)!.addr_info).toEqual([]);
+    expect(inNs(NS.host, 'cat', [`/proc/sys/net/ipv6/conf/${b.vethKolla}/disable_ipv6`]).trim()).toBe('1');
+    // The uplink (management NIC) is exactly as it was.
+    expect(link(NS.host, UPLINK)!.addr_info.filter((a) => a.family === 'inet').map((a) => a.local)).toEqual([HOST_UPLINK_IP]);
+  });
+
+  it('an instance behind the kolla end reaches the bridge gateway', async () => {
+    const b = plan.network.localBridge!;
+    // Stand-in for OVS br-ex plus a router port: move the kolla end into the instance namespace.
+    ipIn(NS.host, 'link', 'set', b.vethKolla, 'netns', NS.instance);
+    ipIn(NS.instance, 'addr', 'add', `${INSTANCE_IP}/24`, 'dev', b.vethKolla);
+    ipIn(NS.instance, 'link', 'set', b.vethKolla, 'up');
+    ipIn(NS.instance, 'route', 'add', 'default', 'via', plan.network.floating.gateway);
+    await waitFor('the kolla end up in the instance', () => link(NS.instance, b.vethKolla)?.operstate === 'UP');
+    inNs(NS.instance, 'ping', ['-c', '1', '-W', '3', plan.network.floating.gateway]);
+  });
+
+  const backends = (['nft', 'iptables'] as const).filter((b) => has(b));
+  const count: Record<(typeof backends)[number], () => number> = {
+    nft: () => (inNs(NS.host, 'nft', ['list', 'ruleset']).match(/masquerade/g) ?? []).length,
+    iptables: () => inNs(NS.host, 'iptables', ['-w', '-t', 'nat', '-S', 'POSTROUTING']).split('\n').filter((l) => l.includes('ciab-nat')).length,
+  };
+  let port = 18080;
+
+  it.each(backends)('NAT with %s: masquerades the floating network out of the uplink, idempotently; stop removes exactly its rules', async (backend) => {
+    const env = { CIAB_NAT_BACKEND: backend };
+    // Forwarding is per namespace: the script turns it on in the host namespace only.
+    inNs(NS.host, nat, ['start'], env);
+    expect(inNs(NS.host, 'cat', ['/proc/sys/net/ipv4/ip_forward']).trim()).toBe('1');
+    expect(count[backend]()).toBe(1);
+    inNs(NS.host, nat, ['start'], env);
+    expect(count[backend](), 'a second start adds no rule').toBe(1);
+
+    inNs(NS.instance, 'ping', ['-c', '1', '-W', '3', OUTSIDE_SERVER]);
+    expect(await peerSeenOutside(port++)).toBe(HOST_UPLINK_IP);
+
+    inNs(NS.host, nat, ['stop'], env);
+    expect(count[backend]()).toBe(0);
+    inNs(NS.host, nat, ['stop'], env);
+    // Without the rule the outside sees the instance's own address: the masquerade was ciab's, and it is gone.
+    expect(await peerSeenOutside(port++)).toBe(INSTANCE_IP);
+  });
+
+  it('stop leaves other NAT rules alone', () => {
+    const backend = backends.includes('iptables') ? 'iptables' : null;
+    if (!backend) return;
+    const other = ['-t', 'nat', '-A', 'POSTROUTING', '-s', '10.99.0.0/24', '-o', UPLINK, '-j', 'MASQUERADE'];
+    inNs(NS.host, 'iptables', ['-w', ...other]);
+    inNs(NS.host, nat, ['start'], { CIAB_NAT_BACKEND: 'iptables' });
+    inNs(NS.host, nat, ['stop']);
+    const rules = inNs(NS.host, 'iptables', ['-w', '-t', 'nat', '-S', 'POSTROUTING']);
+    expect(rules).toMatch(/-s 10\.99\.0\.0\/24 -o uplink0 -j MASQUERADE/);
+    expect(rules).not.toMatch(/ciab-nat/);
+  });
+
+  it('ifdown removes the bridge and the veth pair, and nothing else', () => {
+    ifupdown('ifdown');
+    const b = plan.network.localBridge!;
+    const names = links(NS.host).map((l) => l.ifname);
+    expect(names).not.toContain(b.bridge);
+    expect(names).not.toContain(b.vethHost);
+    expect(links(NS.instance).map((l) => l.ifname)).not.toContain(b.vethKolla);
+    expect(names).toContain(UPLINK);
+  });
+});
