@@ -27,11 +27,17 @@ export async function runRender(o: RenderCommandOptions): Promise<void> {
     );
   }
   if (!o.dryRun) await ensureWritableDir(out);
+  const passwordsFile = path.join(out, 'kolla', 'passwords.yml');
+  const existingPasswords = await readOptionalFile(passwordsFile);
+  if (existingPasswords === null && !o.json) {
+    process.stderr.write('Generating the secrets for this install (7 RSA-4096 keys take a few seconds)…\n');
+  }
   const rendered = await renderFiles({
     plan: session.plan,
     answers: toAnswersFile(session.resolution.answers, session.resolution.origins),
     adminPassword: session.answers.admin_password,
-    existingPasswords: await readOptionalFile(path.join(out, 'kolla', 'passwords.yml')),
+    existingPasswords,
+    existingPasswordsFile: passwordsFile,
   });
   const writes = await compareWithDisk(out, rendered.files);
   const style = createStyle(colourWanted(process.stdout));

@@ -65,12 +65,18 @@ export function formatZodIssue(source: YamlSource, issue: z.core.$ZodIssue): str
   }
   const where = locate(source, path);
   const key = formatKeyPath(path) || '(top level)';
-  return `${where}: ${key}: ${humanMessage(issue)}`;
+  return `${where}: ${key}: ${humanMessage(issue, isSecretPath(path))}`;
 }
 
-function humanMessage(issue: z.core.$ZodIssue): string {
+/** Values under these keys are never repeated in a message. */
+export function isSecretPath(path: KeyPath): boolean {
+  return path.some((part) => typeof part === 'string' && /password|secret|private_key|token/i.test(part));
+}
+
+function humanMessage(issue: z.core.$ZodIssue, secret: boolean): string {
   if (issue.code === 'invalid_type') {
     const input = (issue as { input?: unknown }).input;
+    if (secret && input !== undefined) return `expected ${issue.expected}, got ${input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input === 'object' ? 'a mapping' : `a ${typeof input}`}`;
     const got = input === undefined ? 'nothing' : input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input === 'object' ? 'a mapping' : `${typeof input} ${JSON.stringify(input)}`;
     return input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${got}`;
   }

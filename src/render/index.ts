@@ -19,6 +19,8 @@ export interface RenderInput {
   adminPassword: string | null;
   /** An earlier kolla/passwords.yml in the output folder: its values are kept. */
   existingPasswords: string | null;
+  /** Where existingPasswords came from, for error messages. */
+  existingPasswordsFile?: string;
   random?: RandomSource;
 }
 
@@ -35,7 +37,12 @@ function collectSecrets(value: unknown, into: Set<string>): void {
 
 export async function renderFiles(input: RenderInput): Promise<RenderResult> {
   const { plan } = input;
-  const passwords = await renderPasswords({ existing: input.existingPasswords, adminPassword: input.adminPassword, random: input.random });
+  const passwords = await renderPasswords({
+    existing: input.existingPasswords,
+    existingName: input.existingPasswordsFile,
+    adminPassword: input.adminPassword,
+    random: input.random,
+  });
   const adminPassword = String(passwords.values.keystone_admin_password);
   const meta = (path: string, content: string): RenderedFile => ({ path, mode: 0o644, content, secret: false });
   const files: FileSet = [

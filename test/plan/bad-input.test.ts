@@ -68,7 +68,7 @@ const ANSWERS_CASES: Array<[string, string, RegExp]> = [
   ['backend the profile lacks', 'profile: workshop\nstorage:\n  backend: ceph\n', /:3:12: storage\.backend: workshop supports lvm, lvm-file, none/],
   ['backend unknown', 'storage:\n  backend: zfs\n', /:2:12: storage\.backend: must be one of/],
   ['admin password too short', 'admin_password: short\n', /:1:17: admin_password: must be at least 8 characters/],
-  ['admin password a number', 'admin_password: 12345678\n', /:1:17: admin_password: expected string, got number/],
+  ['admin password a number (the value is not repeated)', 'admin_password: 12345678\n', /:1:17: admin_password: expected string, got a number$/],
   ['domain not a domain', 'domain: "not a domain!"\n', /:1:9: domain: "not a domain!" is not a DNS domain/],
   ['proxy without scheme', 'proxy:\n  http: proxy.lan:3128\n', /:2:9: proxy\.http: "proxy\.lan:3128" is not a proxy URL/],
   ['time zone unknown', 'timezone: Mars/Olympus\n', /:1:11: timezone: "Mars\/Olympus" is not an IANA time zone/],
