@@ -57,7 +57,7 @@ export async function loadFacts(options: SessionOptions): Promise<HostFacts> {
   return detectHost(createHostReader(), options.detect);
 }
 
-async function loadAnswerSources(options: SessionOptions): Promise<AnswerSources> {
+export async function loadAnswerSources(options: SessionOptions): Promise<AnswerSources> {
   const sources: AnswerSources = { overrides: options.overrides };
   if (options.answersFile) {
     const text = await readUserFile(options.answersFile, 'the answers file');

@@ -1,0 +1,94 @@
+// The installer interface every front end drives — the ink wizard, `ciab install --answers` unattended, tests.
+// Domain only: values in, values out; nothing here prints or prompts.
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { readOptionalFile } from '../env/files.js';
+import { compareWithDisk, ensureWritableDir, writeFileSet, type PlannedWrite } from '../env/write-files.js';
+import { UserError } from '../model/errors.js';
+import type { RenderedFile } from '../model/files.js';
+import { QUESTIONS, type AnswerKey, type Choice, type FlatAnswers, type Question, type QuestionContext } from '../questions/definitions.js';
+import { toAnswersFile } from '../questions/resolve.js';
+import { renderFiles } from '../render/index.js';
+import { loadAnswerSources, loadFacts, planSession, type Session, type SessionOptions } from './session.js';
+import { loadProfiles } from '../profiles/load.js';
+
+export interface InstallerOptions extends SessionOptions {
+  /** Where the configuration is written on confirm. */
+  out: string;
+}
+
+export interface Rendered {
+  files: RenderedFile[];
+  writes: PlannedWrite[];
+}
+
+export interface Installer {
+  readonly options: InstallerOptions;
+  /** The session for the answers given so far (the rest from saved answers and defaults). */
+  evaluate(given: Partial<FlatAnswers>): Session;
+  questions(session: Session): readonly Question[];
+  /** Is the question asked for these answers? */
+  applies(question: Question, session: Session): boolean;
+  choices(question: Question, session: Session): Choice[];
+  /** Check one value as the person types; null when fine. */
+  validate(key: AnswerKey, value: unknown, session: Session): string | null;
+  /** The answers file that reproduces this install unattended (no secrets). */
+  answersFileText(session: Session): string;
+  /** Render in memory and compare with what is on disk: what the review shows. Nothing is written. */
+  render(session: Session): Promise<Rendered>;
+  /** The point of no return for this version: write the configuration and save the answers. */
+  write(session: Session, rendered: Rendered): Promise<{ out: string; answersFile: string }>;
+}
+
+function context(session: Session): QuestionContext {
+  return { facts: session.facts, profiles: session.profiles, recommended: session.ranking.recommended, answers: session.resolution.answers, env: {} };
+}
+
+export async function createInstaller(options: InstallerOptions): Promise<Installer> {
+  const [facts, profiles] = await Promise.all([loadFacts(options), loadProfiles(options.profilesDir)]);
+  const { file, saved } = await loadAnswerSources(options);
+
+  const installer: Installer = {
+    options,
+    evaluate: (given) => planSession({ facts, profiles, sources: { file, saved, overrides: { ...options.overrides, ...given } }, options }),
+    questions: () => QUESTIONS,
+    applies: (question, session) => session.resolution.origins[question.key] !== 'not asked',
+    choices: (question, session) => question.choices?.(context(session)) ?? [],
+    validate: (key, value, session) => {
+      const question = QUESTIONS.find((q) => q.key === key);
+      if (!question?.validate) return null;
+      try {
+        return question.validate(value as never, context(session));
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
+    },
+    answersFileText: (session) =>
+      `# Cloud-in-a-Box answers, saved by the installer. Reproduce this install: ciab install --answers FILE\n${stringify(toAnswersFile(session.resolution.answers, session.resolution.origins))}`,
+    async render(session) {
+      if (!session.plan || !session.answers) throw new UserError(`not every question is answered: ${session.resolution.missing.join(', ')}`);
+      const out = path.resolve(options.out);
+      const passwordsFile = path.join(out, 'kolla', 'passwords.yml');
+      const { files } = await renderFiles({
+        plan: session.plan,
+        answers: toAnswersFile(session.resolution.answers, session.resolution.origins),
+        adminPassword: session.answers.admin_password,
+        existingPasswords: await readOptionalFile(passwordsFile),
+        existingPasswordsFile: passwordsFile,
+      });
+      return { files, writes: await compareWithDisk(out, files) };
+    },
+    async write(session, rendered) {
+      const out = path.resolve(options.out);
+      await ensureWritableDir(out);
+      await writeFileSet(out, rendered.writes);
+      const state = path.resolve(options.stateDir ?? '/etc/ciab');
+      await ensureWritableDir(state);
+      const answersFile = path.join(state, 'answers.yaml');
+      const text = installer.answersFileText(session);
+      await writeFileSet(state, await compareWithDisk(state, [{ path: 'answers.yaml', mode: 0o644, content: text, secret: false }]));
+      return { out, answersFile };
+    },
+  };
+  return installer;
+}
