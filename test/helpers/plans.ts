@@ -11,6 +11,20 @@ export async function fixtureSession(host: string, answers?: string, skip: strin
   return planSession({ facts: await fixtureFacts(host), profiles: await loadProfiles(), sources, options: { skip, env: {} } });
 }
 
+/** The edge server with floating IPs on the LAN through its spare 25G port, wiping the disk with an old LVM label. */
+export const EDGE_LAN_ANSWERS = `profile: edge
+network:
+  access: lan
+  external_interface: enp65s0f0
+  floating_cidr: 198.51.100.0/24
+  floating_gateway: 198.51.100.1
+  floating_range: 198.51.100.200-198.51.100.239
+  vip: 198.51.100.250
+storage:
+  disks: [/dev/sdb]
+  wipe: [/dev/sdb]
+`;
+
 /** The plans the render tests cover: every profile, both access modes, every storage backend but none. */
 export const FIXTURE_PLANS: ReadonlyArray<{ name: string; host: string; answers?: string; skip?: string[] }> = [
   { name: 'laptop-workshop', host: 'laptop', skip: ['ports', 'services'] },
@@ -18,7 +32,7 @@ export const FIXTURE_PLANS: ReadonlyArray<{ name: string; host: string; answers?
   {
     name: 'server-edge-lan',
     host: 'server',
-    answers: 'profile: edge\nnetwork:\n  access: lan\n  external_interface: enp65s0f0\n  floating_cidr: 198.51.100.0/24\n  floating_gateway: 198.51.100.1\n  floating_range: 198.51.100.200-198.51.100.239\n  vip: 198.51.100.250\nstorage:\n  disks: [/dev/sdb]\n  wipe: [/dev/sdb]\n',
+    answers: EDGE_LAN_ANSWERS,
   },
   { name: 'cloud-vm-workshop-qemu', host: 'cloud-vm', answers: 'images:\n  registry: registry.workshop.lan:5000\n' },
 ];

@@ -4,7 +4,7 @@ import { planSession, type Session } from '../../src/app/session.js';
 import type { HostFacts } from '../../src/model/facts.js';
 import { loadProfiles } from '../../src/profiles/load.js';
 import { fixtureFacts } from '../helpers/facts.js';
-import { fixturePlan, fixtureSession } from '../helpers/plans.js';
+import { EDGE_LAN_ANSWERS, fixturePlan, fixtureSession } from '../helpers/plans.js';
 
 const facts: Record<string, HostFacts> = {};
 beforeAll(async () => {
@@ -105,18 +105,7 @@ const CASES: Case[] = [
   {
     name: 'server, edge with floating IPs on the LAN through the spare 25G port, wiping the old LVM disk',
     host: 'server',
-    answers: `profile: edge
-network:
-  access: lan
-  external_interface: enp65s0f0
-  floating_cidr: 198.51.100.0/24
-  floating_gateway: 198.51.100.1
-  floating_range: 198.51.100.200-198.51.100.239
-  vip: 198.51.100.250
-storage:
-  disks: [/dev/sdb]
-  wipe: [/dev/sdb]
-`,
+    answers: EDGE_LAN_ANSWERS,
     fits: { workshop: true, edge: true, sandbox: true },
     recommended: 'sandbox',
     missing: [],

@@ -6,27 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { planSession } from '../../src/app/session.js';
-import { AnswersFile } from '../../src/model/answers.js';
 import type { RenderedFile } from '../../src/model/files.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
-import { readYaml } from '../../src/model/yaml-input.js';
-import { loadProfiles } from '../../src/profiles/load.js';
 import { renderHostFiles } from '../../src/render/host.js';
-import { fixtureFacts } from '../helpers/facts.js';
-
-const EDGE_LAN = `profile: edge
-network:
-  access: lan
-  external_interface: enp65s0f0
-  floating_cidr: 198.51.100.0/24
-  floating_gateway: 198.51.100.1
-  floating_range: 198.51.100.200-198.51.100.239
-  vip: 198.51.100.250
-storage:
-  disks: [/dev/sdb]
-  wipe: [/dev/sdb]
-`;
+import { fixturePlan } from '../helpers/plans.js';
 
 type Format = DeploymentPlan['host']['networkConfig'];
 const FORMATS: Format[] = ['netplan', 'networkd', 'ifupdown', 'NetworkManager', 'unknown'];
@@ -36,16 +19,7 @@ let lan: DeploymentPlan; // server: LAN access on enp65s0f0, lvm on a disk
 let diskLvm: DeploymentPlan; // cloud VM: local access, lvm on /dev/vdb
 
 beforeAll(async () => {
-  const profiles = await loadProfiles();
-  const plan = async (host: string, answers?: string, skip: string[] = []) => {
-    const sources = answers ? { file: (({ value, source }) => ({ values: value, source }))(readYaml('answers.yaml', answers, AnswersFile)) } : {};
-    const s = planSession({ facts: await fixtureFacts(host), profiles, sources, options: { skip, env: {} } });
-    if (!s.plan) throw new Error(`no plan for ${host}: ${s.resolution.missing.join(', ')}`);
-    return s.plan;
-  };
-  local = await plan('laptop', undefined, ['ports', 'services']);
-  lan = await plan('server', EDGE_LAN);
-  diskLvm = await plan('cloud-vm', 'images:\n  registry: registry.workshop.lan:5000\n');
+  [local, lan, diskLvm] = await Promise.all([fixturePlan('laptop-workshop'), fixturePlan('server-edge-lan'), fixturePlan('cloud-vm-workshop-qemu')]);
 });
 
 const withFormat = (plan: DeploymentPlan, networkConfig: Format): DeploymentPlan => ({ ...plan, host: { ...plan.host, networkConfig } });
