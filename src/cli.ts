@@ -1,7 +1,7 @@
 // The command line: argument parsing, wiring and the one error handler. Heavy modules (ink, the wizard) are imported
 // lazily inside the actions that need them, so `ciab --help` stays fast.
 import { Command, CommanderError, InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import { BlockedError, EXIT, ExternalError, UserError } from './model/errors.js';
+import { BlockedError, EXIT, ExternalError, InterruptedError, UserError } from './model/errors.js';
 import { VERSION } from './version.js';
 
 export function buildProgram() {
@@ -13,7 +13,7 @@ export function buildProgram() {
     .configureOutput({ outputError: () => {} })
     .addHelpText(
       'after',
-      '\nWithout a command, ciab shows what it found on this machine and the plan it would carry out (`ciab plan`).\n',
+      '\nWithout a command, ciab opens the installer on a terminal (`ciab install`); without a terminal it shows what it found\non this machine and the plan it would carry out (`ciab plan`).\n',
     )
     .allowExcessArguments(true)
     .action(async (_options, command) => {
@@ -22,6 +22,12 @@ export function buildProgram() {
         const names = command.commands.map((c) => c.name());
         const near = names.find((n) => editDistance(n, unknown) <= 2);
         throw new UserError(`unknown command '${unknown}'${near ? ` (Did you mean ${near}?)` : ''}`, `commands: ${names.join(', ')}; see ciab --help`);
+      }
+      const { interactiveTerminal } = await import('./ui/wizard/terminal.js');
+      if (interactiveTerminal()) {
+        const { runInstall } = await import('./commands/install.js');
+        await runInstall({ stateDir: process.env.CIAB_STATE_DIR });
+        return;
       }
       const { runPlan } = await import('./commands/plan.js');
       await runPlan({ showFacts: true });
@@ -84,6 +90,22 @@ export function buildProgram() {
       await runRender(options);
     });
 
+  planOptions(
+    program
+      .command('install')
+      .description('Install: on a terminal a wizard (hardware, profile, questions, review, confirm); with --answers or without a terminal, unattended.'),
+  )
+    .option('--out <dir>', 'where the configuration is written (default: STATE-DIR/config)')
+    .addHelpText(
+      'after',
+      '\nThis version stops after writing the configuration. Nothing on the machine changes before the confirm step.\n' +
+        'Exit codes: 0 written, 2 bad input or a question without an answer (unattended), 3 a check blocks, 130 cancelled.\n',
+    )
+    .action(async (options) => {
+      const { runInstall } = await import('./commands/install.js');
+      await runInstall(options);
+    });
+
   program
     .command('answers-template')
     .description('Print a commented answers file with every key (defaults for this machine with --for-this-machine).')
@@ -116,20 +138,24 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 /** Map any error to one message on stderr and an exit code. Stack traces only for bugs. */
-export function reportError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
+export function reportError(error: unknown, stderr: NodeJS.WritableStream = process.stderr, usage = 'ciab [options] [command]'): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
       return EXIT.ok;
     }
     // Commander's own message already says what was wrong ("error: unknown option '--x'").
     stderr.write(`ciab: ${error.message.replace(/^error: /, '')}\n`);
-    stderr.write(`Run 'ciab --help' (or 'ciab <command> --help') for usage.\n`);
+    stderr.write(`usage: ${usage} — see --help\n`);
     return EXIT.usage;
   }
   if (error instanceof UserError) {
     stderr.write(`ciab: ${error.message}\n`);
     if (error.hint) stderr.write(`  hint: ${error.hint}\n`);
     return EXIT.usage;
+  }
+  if (error instanceof InterruptedError) {
+    stderr.write(`ciab: ${error.message}\n`);
+    return EXIT.interrupted;
   }
   if (error instanceof BlockedError) {
     stderr.write(`ciab: ${error.message}\n`);
@@ -156,10 +182,18 @@ function indent(text: string): string {
 export { InvalidArgumentError, Option };
 
 export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
-    return reportError(error);
+    return reportError(error, process.stderr, usageFor(program, argv));
   }
+}
+
+/** The usage line of the command the user typed (for a flag error), or of ciab itself. */
+function usageFor(program: Command, argv: string[]): string {
+  const name = argv.slice(2).find((a) => !a.startsWith('-'));
+  const command = program.commands.find((c) => c.name() === name);
+  return command ? `ciab ${command.name()} ${command.usage()}` : `ciab ${program.usage()}`;
 }

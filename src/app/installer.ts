@@ -64,7 +64,7 @@ export async function createInstaller(options: InstallerOptions): Promise<Instal
       }
     },
     answersFileText: (session) =>
-      `# Cloud-in-a-Box answers, saved by the installer. Reproduce this install: ciab install --answers FILE\n${stringify(toAnswersFile(session.resolution.answers, session.resolution.origins))}`,
+      `# Cloud-in-a-Box answers, saved by the installer. Reproduce this install: ciab install --answers FILE\n${stringify({ ...toAnswersFile(session.resolution.answers, session.resolution.origins), ...(session.skip.length > 0 ? { skip_checks: session.skip } : {}) })}`,
     async render(session) {
       if (!session.plan || !session.answers) throw new UserError(`not every question is answered: ${session.resolution.missing.join(', ')}`);
       const out = path.resolve(options.out);

@@ -40,3 +40,8 @@ export class ExternalError extends Error {
 export class BlockedError extends Error {
   override readonly name = 'BlockedError';
 }
+
+/** The person stopped the run (Ctrl-C in the wizard); nothing was changed. Exit code 130. */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+}

@@ -99,7 +99,15 @@ export interface DeploymentPlan {
   workers: { service: number; rpc: number };
   /** globals.yml, key by key, each with its reason. */
   kolla: Record<string, KollaVar>;
-  images: { registry: string; offlineBundle: string | null };
+  images: {
+    registry: string;
+    offlineBundle: string | null;
+    /**
+     * kolla's prechecks refuse quay.io/openstack.kolla ("meant only for testing") unless kolla-ansible runs
+     * with --use-test-images; they are the only public images, so the prechecks phase passes it then.
+     */
+    useTestImages: boolean;
+  };
   proxy: Answers['proxy'];
   /** The admin password is generated at render time when not given; the plan only says which. */
   adminPassword: 'given' | 'generated';

@@ -117,10 +117,15 @@ export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers):
     services,
     workers,
     kolla,
-    images: { registry, offlineBundle: answers.images.offline_bundle },
+    images: { registry, offlineBundle: answers.images.offline_bundle, useTestImages: registry === DEFAULT_REGISTRY },
     proxy: answers.proxy,
     adminPassword: answers.admin_password ? 'given' : 'generated',
-    phases: buildPhases(services, { ceph: backend === 'ceph', offline: Boolean(answers.images.offline_bundle), tls: profile.network.tls_external }),
+    phases: buildPhases(services, {
+      ceph: backend === 'ceph',
+      offline: Boolean(answers.images.offline_bundle),
+      tls: profile.network.tls_external,
+      useTestImages: registry === DEFAULT_REGISTRY,
+    }),
     changes: [],
   };
   plan.changes = hostChanges(plan, facts);

@@ -16,7 +16,7 @@ const DEPLOY_TASKS: Record<ServiceId, number> = {
 /** Seconds per task header on an SSD machine; container starts dominate. */
 const SECONDS_PER_TASK = 1.6;
 
-export function buildPhases(services: readonly ServiceId[], options: { ceph: boolean; offline: boolean; tls: boolean }): Phase[] {
+export function buildPhases(services: readonly ServiceId[], options: { ceph: boolean; offline: boolean; tls: boolean; useTestImages: boolean }): Phase[] {
   const deployTasks = services.reduce((sum, s) => sum + DEPLOY_TASKS[s], 0);
   const minutes = (tasks: number) => Math.max(1, Math.round((tasks * SECONDS_PER_TASK) / 60));
   // Images: roughly 0.35 GiB per service container set; ~10 min per 5 GiB on a 100 Mbit/s uplink.
@@ -30,7 +30,13 @@ export function buildPhases(services: readonly ServiceId[], options: { ceph: boo
       estimateMinutes: options.ceph ? 12 : 4,
     },
     { id: 'kolla-bootstrap', title: 'Bootstrap servers', what: 'kolla-ansible bootstrap-servers: Docker, its Python SDK, kolla users', tasks: 80, estimateMinutes: 5 },
-    { id: 'kolla-prechecks', title: 'Prechecks', what: 'kolla-ansible prechecks: ports, interfaces, versions, passwords', tasks: Math.round(deployTasks * 0.45), estimateMinutes: 4 },
+    {
+      id: 'kolla-prechecks',
+      title: 'Prechecks',
+      what: `kolla-ansible prechecks${options.useTestImages ? ' --use-test-images (quay.io\'s images are the public test images)' : ''}: ports, interfaces, versions, passwords`,
+      tasks: Math.round(deployTasks * 0.45),
+      estimateMinutes: 4,
+    },
     {
       id: 'kolla-pull',
       title: 'Pull images',

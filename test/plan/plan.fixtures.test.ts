@@ -99,6 +99,9 @@ const CASES: Case[] = [
       });
       expect(plan.kolla.enable_haproxy).toBeUndefined();
       expect(plan.workers).toEqual({ service: 4, rpc: 2 });
+      // quay.io/openstack.kolla: kolla's registry precheck fails unless kolla-ansible gets --use-test-images
+      expect(plan.images).toMatchObject({ registry: 'quay.io', useTestImages: true });
+      expect(plan.phases.find((p) => p.id === 'kolla-prechecks')!.what).toMatch(/--use-test-images/);
       expect(s.findings.filter((f) => f.severity === 'block')).toEqual([]);
     },
   },
@@ -141,6 +144,8 @@ const CASES: Case[] = [
       expect(plan.compute.virtType).toBe('qemu');
       expect(plan.kolla.nova_compute_virt_type?.value).toBe('qemu');
       expect(plan.kolla.docker_registry?.value).toBe('registry.workshop.lan:5000');
+      expect(plan.images.useTestImages).toBe(false);
+      expect(plan.phases.find((p) => p.id === 'kolla-prechecks')!.what).not.toMatch(/--use-test-images/);
       expect(plan.storage).toMatchObject({ backend: 'lvm', disks: [{ path: '/dev/vdb', wipe: false }] });
       expect(s.findings.find((f) => f.id === 'kvm')?.severity).toBe('warn');
       expect(s.findings.find((f) => f.id === 'uplink')?.message).toMatch(/mirror registry\.workshop\.lan:5000/);

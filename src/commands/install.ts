@@ -1,0 +1,92 @@
+// `ciab install` (and plain `ciab` on a terminal): the wizard on a TTY, or unattended from an answers file.
+// Both drive the same Installer; up to the point of no return, which in this version is writing the configuration.
+import path from 'node:path';
+import { createInstaller, type Installer, type InstallerOptions } from '../app/installer.js';
+import { blockers, DEFAULT_STATE_DIR, requireComplete } from '../app/session.js';
+import { readOptionalFile } from '../env/files.js';
+import { compareWithDisk, ensureWritableDir, writeFileSet } from '../env/write-files.js';
+import { BlockedError, InterruptedError, UserError } from '../model/errors.js';
+import { describeChanges } from '../render/diff.js';
+import { colourWanted, createStyle } from '../ui/style.js';
+import { nextCommands } from '../ui/wizard/next-commands.js';
+import { interactiveTerminal } from '../ui/wizard/terminal.js';
+import { sessionOptions, type PlanCommandOptions } from './plan.js';
+
+export interface InstallCommandOptions extends PlanCommandOptions {
+  out?: string;
+}
+
+export function installerOptions(o: InstallCommandOptions): InstallerOptions {
+  const stateDir = o.stateDir ?? DEFAULT_STATE_DIR;
+  return { ...sessionOptions(o), stateDir, out: o.out ?? path.join(stateDir, 'config') };
+}
+
+export async function runInstall(o: InstallCommandOptions): Promise<void> {
+  const options = installerOptions(o);
+  if (o.answers || o.json || !interactiveTerminal()) {
+    await runUnattended(await createInstaller(options), o);
+    return;
+  }
+  // Only the terminal path loads ink and react; start loading them while the machine is read.
+  const wizard = import('../ui/wizard/run-wizard.js');
+  wizard.catch(() => {});
+  await runInteractive(await createInstaller(options), wizard);
+}
+
+/** Save the answers file where the person typed (relative to the current folder); returns the absolute path. */
+export async function saveAnswersFile(file: string, text: string): Promise<string> {
+  const target = path.resolve(file);
+  const dir = path.dirname(target);
+  try {
+    await ensureWritableDir(dir);
+    await writeFileSet(dir, await compareWithDisk(dir, [{ path: path.basename(target), mode: 0o644, content: text, secret: false }]));
+  } catch (error) {
+    const why = error instanceof Error ? error.message.replace(/^--out [^:]*: /, '') : String(error);
+    throw new UserError(`cannot save ${target}: ${why}`);
+  }
+  return target;
+}
+
+async function hasSecrets(installer: Installer): Promise<boolean> {
+  return (await readOptionalFile(path.join(path.resolve(installer.options.out), 'kolla', 'passwords.yml'))) !== null;
+}
+
+async function runInteractive(installer: Installer, wizard: Promise<typeof import('../ui/wizard/run-wizard.js')>): Promise<void> {
+  const { runWizard } = await wizard;
+  const outcome = await runWizard({ installer, saveAnswers: saveAnswersFile, hasSecrets: await hasSecrets(installer), colour: colourWanted(process.stdout) });
+  if (outcome.status === 'cancelled') throw new InterruptedError('cancelled — nothing on this machine was changed');
+}
+
+async function runUnattended(installer: Installer, o: InstallCommandOptions): Promise<void> {
+  const session = installer.evaluate({});
+  // No prompts here: the first question without an answer is an error naming its answers-file key.
+  requireComplete(session);
+  const blocked = blockers(session);
+  if (blocked.length > 0) {
+    throw new BlockedError(
+      `not installing: ${blocked.map((b) => `${b.id} (${b.message})`).join('; ')} — fix it or accept it with --skip-check ${[...new Set(blocked.map((b) => b.id))].join(' --skip-check ')}`,
+    );
+  }
+  const out = path.resolve(installer.options.out);
+  await ensureWritableDir(out);
+  if (!(await hasSecrets(installer))) process.stderr.write('Generating the secrets for this install (7 RSA-4096 keys take a few seconds)…\n');
+  const rendered = await installer.render(session);
+  const written = await installer.write(session, rendered);
+  if (o.json) {
+    process.stdout.write(
+      `${JSON.stringify({ out: written.out, answersFile: written.answersFile, files: rendered.writes.map((w) => ({ path: w.file.path, mode: w.file.mode.toString(8).padStart(4, '0'), secret: w.file.secret, change: w.change })) }, null, 2)}\n`,
+    );
+    return;
+  }
+  const style = createStyle(colourWanted(process.stdout));
+  const changed = rendered.writes.filter((w) => w.change !== 'unchanged');
+  const lines = [
+    style.bold(`Wrote the ${session.plan.profile.title} configuration in ${written.out}`),
+    ...(changed.length > 0 ? describeChanges(rendered.writes, { diff: false }) : ['  nothing changed: the folder already holds this configuration']),
+    `Answers saved in ${written.answersFile}`,
+    '',
+    style.dim('This version stops here. To deploy by hand:'),
+    ...nextCommands(written.out).map((line) => style.dim(`  ${line}`)),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,218 @@
+// What the wizard shows, worked out from the Installer and the answers given so far. Pure: no ink, no I/O.
+import type { Installer, Rendered } from '../../app/installer.js';
+import type { Session } from '../../app/session.js';
+import type { DiskSelector } from '../../model/answers.js';
+import type { Disk } from '../../model/facts.js';
+import { formatBytes } from '../../model/units.js';
+import { isCandidate, needsWipe } from '../../plan/disks.js';
+import type { AnswerKey, FlatAnswers, Question } from '../../questions/definitions.js';
+
+export const STEPS = ['hardware', 'profile', 'questions', 'review', 'confirm'] as const;
+export type Step = (typeof STEPS)[number] | 'done';
+
+export const STEP_TITLES: Record<(typeof STEPS)[number], string> = {
+  hardware: 'Hardware',
+  profile: 'Profile',
+  questions: 'Questions',
+  review: 'Review',
+  confirm: 'Confirm',
+};
+
+const sessions = new WeakMap<object, Session>();
+
+/** installer.evaluate, once per given-answers object (the reducer replaces the object on every change). */
+export function sessionFor(installer: Installer, given: Partial<FlatAnswers>): Session {
+  let session = sessions.get(given);
+  if (!session) {
+    session = installer.evaluate(given);
+    sessions.set(given, session);
+  }
+  return session;
+}
+
+/**
+ * Give answers and keep the session valid: a later answer that no longer fits (a gateway outside a new floating
+ * network) is dropped so its default is worked out again. Returns the error when the answer itself is refused.
+ */
+export function giveAnswers(installer: Installer, given: Partial<FlatAnswers>, values: Partial<FlatAnswers>): { given: Partial<FlatAnswers> } | { error: string } {
+  const keys = installer.questions(sessionFor(installer, given)).map((q) => q.key);
+  const changed = keys.filter((k) => k in values);
+  const last = Math.max(...changed.map((k) => keys.indexOf(k)));
+  let next: Partial<FlatAnswers> = { ...values };
+  for (const key of keys.slice(0, last + 1)) if (key in given && !(key in values)) (next as Record<string, unknown>)[key] = given[key];
+  try {
+    sessionFor(installer, next);
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+  for (const key of keys.slice(last + 1)) {
+    if (!(key in given)) continue;
+    const candidate = { ...next, [key]: given[key] };
+    try {
+      sessionFor(installer, candidate);
+      next = candidate;
+    } catch {
+      // dropped: its default is worked out again for the new answers
+    }
+  }
+  return { given: next };
+}
+
+export interface QuestionRow {
+  key: AnswerKey;
+  question: Question;
+  value: string;
+  origin: string;
+  missing: boolean;
+}
+
+const ORIGIN_LABELS: Record<string, string> = {
+  computed: 'detected',
+  default: 'default',
+  'saved answers': 'saved',
+  'answers file': 'given',
+};
+
+/** The questions the wizard asks after the profile: only those that apply; storage.wipe is part of the disk table. */
+export function questionRows(installer: Installer, session: Session, given: Partial<FlatAnswers>): QuestionRow[] {
+  return installer
+    .questions(session)
+    .filter((q) => q.key !== 'profile' && q.key !== 'storage.wipe' && installer.applies(q, session))
+    .map((question) => {
+      const { key } = question;
+      const missing = session.resolution.missing.includes(key);
+      const origin = missing ? 'needs an answer' : key in given ? 'yours' : (ORIGIN_LABELS[session.resolution.origins[key] ?? ''] ?? '');
+      return { key, question, value: missing ? '?' : displayValue(question, session.resolution.answers[key], session), origin, missing };
+    });
+}
+
+export function selectorText(selector: DiskSelector): string {
+  if (typeof selector === 'string') return selector;
+  if ('path' in selector) return selector.path;
+  return `filter ${Object.entries(selector.filter)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ')}`;
+}
+
+/** A disk reference as people read it: /dev/sdb rather than its by-id link. */
+export function diskLabel(ref: string, disks: readonly Disk[]): string {
+  return disks.find((d) => d.byId === ref || d.path === ref)?.path ?? ref;
+}
+
+export function displayValue(question: Question, value: unknown, session: Session): string {
+  if (question.kind === 'password') return value === null || value === undefined ? 'generated (kept in a 0600 file)' : '•'.repeat(8);
+  if (question.key === 'storage.disks') {
+    const disks = (value as DiskSelector[] | undefined) ?? [];
+    const wipe = (session.resolution.answers['storage.wipe'] ?? []).map((w) => diskLabel(w, session.facts.disks));
+    const shown = disks.map((s) => diskLabel(selectorText(s), session.facts.disks)).join(', ') || 'none';
+    return wipe.length > 0 ? `${shown} (wipes ${wipe.join(', ')})` : shown;
+  }
+  if (value === null || value === undefined) {
+    if (question.key === 'images.registry') return 'none (pull from quay.io)';
+    if (question.key === 'images.offline_bundle') return 'none (online install)';
+    return 'none';
+  }
+  return Array.isArray(value) ? value.join(', ') || 'none' : String(value);
+}
+
+/** The text a person edits for a question: '' stands for null. */
+export function draftOf(question: Question, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return String(value);
+}
+
+/** The value a draft stands for, and what is wrong with it (null when fine). */
+export function readDraft(installer: Installer, session: Session, question: Question, draft: string): { value: unknown; problem: string | null } {
+  const text = question.kind === 'password' ? draft : draft.trim();
+  if (text === '') {
+    if (question.nullable) return { value: null, problem: null };
+    return { value: text, problem: 'an answer is needed here' };
+  }
+  return { value: text, problem: installer.validate(question.key, text, session) };
+}
+
+export interface DiskRow {
+  disk: Disk;
+  /** The reference saved in the answers (by-id when there is one: stable across reboots). */
+  ref: string;
+  /** Why it can never be used; null when it can. */
+  never: string | null;
+  /** Holds data that is destroyed when it is used. */
+  wipe: boolean;
+  summary: string;
+}
+
+export function diskRows(disks: readonly Disk[]): DiskRow[] {
+  return disks.map((disk) => {
+    const never = isCandidate(disk) ? null : (disk.reasons[0]?.message ?? 'in use');
+    const what = [formatBytes(disk.sizeBytes), disk.transport, disk.rotational ? 'HDD' : disk.rotational === false ? 'SSD' : null, disk.model].filter(Boolean).join(', ');
+    return { disk, ref: disk.byId ?? disk.path, never, wipe: never === null && needsWipe(disk), summary: what };
+  });
+}
+
+/** The disks a selection names, as refs of the table rows (filters show the disks they pick today). */
+export function pickedRefs(rows: readonly DiskRow[], selectors: readonly DiskSelector[]): string[] {
+  const texts = selectors.map(selectorText);
+  return rows.filter((r) => texts.some((t) => t === r.disk.path || t === r.disk.byId || t === `/dev/${r.disk.name}`)).map((r) => r.ref);
+}
+
+export type ReviewItem =
+  | { kind: 'check'; id: string; severity: 'block' | 'warn'; skipped: boolean; text: string; hint: string | null }
+  | { kind: 'change'; area: string; text: string; destructive: boolean }
+  | { kind: 'file'; index: number; path: string; change: string; mode: string; secret: boolean; bytes: number }
+  | { kind: 'save' }
+  | { kind: 'continue' };
+
+export function reviewItems(session: Session, rendered: Rendered | null): ReviewItem[] {
+  const changes: ReviewItem[] = (session.plan?.changes ?? []).map((c) => ({ kind: 'change', area: c.area, text: c.what, destructive: Boolean(c.destructive) }));
+  const files: ReviewItem[] = (rendered?.writes ?? []).map((w, index) => ({
+    kind: 'file',
+    index,
+    path: w.file.path,
+    change: w.change === 'create' ? 'new' : w.change === 'update' ? 'changed' : w.change === 'mode' ? 'mode' : 'same',
+    mode: w.file.mode.toString(8).padStart(4, '0'),
+    secret: w.file.secret,
+    bytes: Buffer.byteLength(w.file.content),
+  }));
+  const checks: ReviewItem[] = session.findings
+    .filter((f) => f.severity !== 'info')
+    .map((f) => ({ kind: 'check', id: f.id, severity: f.severity === 'block' ? 'block' : 'warn', skipped: Boolean(f.skipped), text: f.message, hint: f.hint }));
+  return [...checks, ...changes, ...files, { kind: 'save' }, { kind: 'continue' }];
+}
+
+/** Word-wrap plain text to a width (for counting rows and for help text). */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      if (line === '') line = word;
+      else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+      else {
+        lines.push(line);
+        line = word;
+      }
+      while (line.length > width) {
+        lines.push(line.slice(0, width));
+        line = line.slice(width);
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
+/** How many terminal rows a line takes when wrapped at this width. */
+export function rowsOf(text: string, width: number): number {
+  const plain = stripAnsi(text);
+  if (plain.length <= width) return 1;
+  const indent = /^\s*/.exec(plain)![0];
+  return wrapText(plain.trim(), Math.max(10, width - indent.length)).length;
+}

@@ -1,0 +1,145 @@
+// The wizard: one reducer for its state, effects for the three things that take time (render, save, write), and
+// the screens. Everything it knows comes through the Installer; saving the answers file is a callback.
+import { defaultTheme, extendTheme, ThemeProvider } from '@inkjs/ui';
+import { useApp, useInput, useStdout } from 'ink';
+import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
+import path from 'node:path';
+import type { Installer } from '../../app/installer.js';
+import type { FlatAnswers } from '../../questions/definitions.js';
+import { createStyle } from '../style.js';
+import { ConfirmScreen, DoneScreen } from './confirm-screen.js';
+import { bodyHeight, maxScrollOf, StyleContext, type Size } from './frame.js';
+import { HardwareScreen } from './hardware-screen.js';
+import { hardwareLines, profileDetailLines } from './lines.js';
+import { profileDetailHeight, ProfileScreen } from './profile-screen.js';
+import { QuestionsScreen } from './questions-screen.js';
+import { fileLines, ReviewScreen } from './review-screen.js';
+import { createReducer, initialState, type Keys, type WizardState } from './state.js';
+import { sessionFor } from './view.js';
+
+export interface WizardOutcome {
+  status: 'done' | 'cancelled';
+  written?: { out: string; answersFile: string };
+}
+
+export interface WizardProps {
+  installer: Installer;
+  /** Save the answers file where the person asked; resolves to the absolute path written. */
+  saveAnswers: (file: string, text: string) => Promise<string>;
+  /** Does the output folder already hold passwords (then no keys are generated)? */
+  hasSecrets?: boolean;
+  colour: boolean;
+  onExit: (outcome: WizardOutcome) => void;
+  /** Fixed size for tests; otherwise the terminal's, following resizes. */
+  size?: Size;
+  initial?: Partial<WizardState>;
+  given?: Partial<FlatAnswers>;
+}
+
+function useTerminalSize(fixed?: Size): Size {
+  const { stdout } = useStdout();
+  const read = (): Size => fixed ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    if (fixed) return;
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  });
+  return fixed ?? size;
+}
+
+const plainTheme = extendTheme(defaultTheme, { components: { Spinner: { styles: { frame: () => ({}) } } } });
+
+export function Wizard({ installer, saveAnswers, hasSecrets = false, colour, onExit, size: fixedSize, initial, given }: WizardProps) {
+  const { exit } = useApp();
+  const size = useTerminalSize(fixedSize);
+  const [reducer] = useState(() => createReducer(installer));
+  const [state, dispatch] = useReducer(reducer, undefined, () => ({ ...initialState(given), ...initial }));
+  const style = createStyle(colour);
+  const session = sessionFor(installer, state.given);
+  const out = path.resolve(installer.options.out);
+  const answersFile = path.join(path.resolve(installer.options.stateDir ?? '/etc/ciab'), 'answers.yaml');
+  const body = bodyHeight(size);
+
+  // How far the current text may scroll, for the reducer to clamp.
+  let maxScroll = 0;
+  if (state.step === 'hardware') maxScroll = maxScrollOf(hardwareLines(session, style), size.columns, body - 2);
+  else if (state.step === 'profile') {
+    const rank = session.ranking.profiles[state.cursor];
+    if (rank) maxScroll = maxScrollOf(profileDetailLines(rank, style), size.columns, profileDetailHeight(session, size) - 1);
+  } else if (state.step === 'review' && state.viewing !== null && state.rendered) {
+    maxScroll = maxScrollOf(fileLines(state.rendered.value, state.viewing), size.columns, body - 1);
+  }
+
+  useInput((input, key) => {
+    dispatch({ type: 'key', input, key: key as Keys, page: Math.max(1, body - 4), maxScroll });
+  });
+
+  const rendering = useRef<object | null>(null);
+  useEffect(() => {
+    if (state.step !== 'review' || state.rendered?.given === state.given || state.renderError || rendering.current === state.given) return;
+    const given = state.given;
+    rendering.current = given;
+    installer.render(sessionFor(installer, given)).then(
+      (rendered) => dispatch({ type: 'rendered', given, rendered }),
+      (error: unknown) => dispatch({ type: 'render-failed', given, error: error instanceof Error ? error.message : String(error) }),
+    );
+  }, [state.step, state.given, state.rendered, state.renderError, installer]);
+
+  useEffect(() => {
+    if (!state.saveRequest) return;
+    saveAnswers(state.saveRequest, installer.answersFileText(session)).then(
+      (file) => dispatch({ type: 'saved', file }),
+      (error: unknown) => dispatch({ type: 'save-failed', error: error instanceof Error ? error.message : String(error) }),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.saveRequest]);
+
+  useEffect(() => {
+    if (!state.writeRequested || !state.rendered) return;
+    installer.write(session, state.rendered.value).then(
+      (written) => dispatch({ type: 'written', ...written }),
+      (error: unknown) => dispatch({ type: 'write-failed', error: error instanceof Error ? error.message : String(error) }),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.writeRequested]);
+
+  useEffect(() => {
+    if (!state.quit) return;
+    onExit({ status: state.quit, written: state.written ?? undefined });
+    exit();
+  }, [state.quit, state.written, onExit, exit]);
+
+  const rendered = state.rendered?.given === state.given ? state.rendered.value : null;
+  let screen: ReactNode;
+  switch (state.step) {
+    case 'hardware':
+      screen = <HardwareScreen session={session} scroll={state.scroll} size={size} notice={state.notice} />;
+      break;
+    case 'profile':
+      screen = <ProfileScreen session={session} cursor={state.cursor} scroll={state.scroll} blocked={state.blocked} size={size} notice={state.notice} />;
+      break;
+    case 'questions':
+      screen = <QuestionsScreen installer={installer} session={session} given={state.given} state={state} size={size} />;
+      break;
+    case 'review':
+      screen = (
+        <ReviewScreen session={session} rendered={rendered} renderError={state.renderError} generatingSecrets={!hasSecrets} out={out} state={state} size={size} />
+      );
+      break;
+    case 'confirm':
+      screen = <ConfirmScreen session={session} rendered={rendered!} out={out} answersFile={answersFile} state={state} size={size} />;
+      break;
+    case 'done':
+      screen = <DoneScreen session={session} written={state.written!} size={size} />;
+      break;
+  }
+  return (
+    <StyleContext.Provider value={style}>
+      <ThemeProvider theme={colour ? defaultTheme : plainTheme}>{screen}</ThemeProvider>
+    </StyleContext.Provider>
+  );
+}

@@ -1,0 +1,54 @@
+// Shared by the wizard tests: a real Installer over a recorded fixture host, and keys as a terminal sends them.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInstaller, type Installer } from '../../src/app/installer.js';
+import { writeFixtureFacts } from '../helpers/facts.js';
+
+export const KEY = {
+  enter: '\r',
+  escape: '\u001b',
+  up: '\u001b[A',
+  down: '\u001b[B',
+  right: '\u001b[C',
+  left: '\u001b[D',
+  pageDown: '\u001b[6~',
+  pageUp: '\u001b[5~',
+  tab: '\t',
+  space: ' ',
+  backspace: '\u007f',
+  ctrlC: '\u0003',
+  ctrlU: '\u0015',
+} as const;
+
+export function tempDir(prefix = 'ciab-ui-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export async function fixtureInstaller(host: 'laptop' | 'server' | 'cloud-vm', skip: string[] = []): Promise<{ installer: Installer; dir: string; facts: string }> {
+  const dir = tempDir();
+  const facts = await writeFixtureFacts(host, dir);
+  const installer = await createInstaller({ factsFile: facts, out: path.join(dir, 'out'), stateDir: path.join(dir, 'state'), skip, env: {} });
+  return { installer, dir, facts };
+}
+
+export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Type keys one at a time, letting ink and react settle in between. */
+export async function press(stdin: { write(data: string): void }, ...keys: string[]): Promise<void> {
+  for (const key of keys) {
+    stdin.write(key);
+    await delay(25);
+  }
+}
+
+/** Wait until the frame shows this text (the review renders keys in the background). */
+export async function waitFor(frame: () => string | undefined, text: string | RegExp, timeoutMs = 60_000): Promise<string> {
+  const start = Date.now();
+  for (;;) {
+    const current = frame() ?? '';
+    if (typeof text === 'string' ? current.includes(text) : text.test(current)) return current;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${String(text)}; last frame:\n${current}`);
+    await delay(50);
+  }
+}
