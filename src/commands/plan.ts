@@ -55,7 +55,7 @@ export async function runPlan(o: PlanCommandOptions): Promise<void> {
     const out: string[] = [];
     if (o.showFacts) {
       const { formatFactsSummary } = await import('../ui/facts-summary.js');
-      out.push(formatFactsSummary(session.facts, style));
+      out.push(formatFactsSummary(session.facts, style, { footer: false }));
     }
     out.push(...formatRanking(session.ranking, style), '');
     if (!session.profile) {

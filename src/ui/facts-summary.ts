@@ -3,7 +3,7 @@ import type { Disk, HostFacts, Nic } from '../model/facts.js';
 import { formatBytes } from '../model/units.js';
 import { colourWanted, createStyle, type Style } from './style.js';
 
-export function formatFactsSummary(facts: HostFacts, style: Style = createStyle(colourWanted(process.stdout))): string {
+export function formatFactsSummary(facts: HostFacts, style: Style = createStyle(colourWanted(process.stdout)), { footer = true } = {}): string {
   const lines: string[] = [];
   const { icon } = style;
   const good = (text: string) => `${style.ok(icon.ok)} ${text}`;
@@ -103,7 +103,8 @@ export function formatFactsSummary(facts: HostFacts, style: Style = createStyle(
     lines.push('', style.bold('Unknown'));
     for (const note of facts.notes) lines.push(`  ${info(`${note.fact}: ${note.message}`)}`);
   }
-  lines.push('', style.dim(`Detected in ${facts.durationMs} ms. Next: \`ciab plan\` shows which cloud fits this machine; --json prints all of this as data.`), '');
+  if (footer) lines.push('', style.dim(`Detected in ${facts.durationMs} ms. Next: \`ciab plan\` shows which cloud fits this machine; --json prints all of this as data.`));
+  lines.push('');
   return lines.join('\n');
 }
 
