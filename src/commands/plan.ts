@@ -97,15 +97,23 @@ export async function runPreflight(o: PlanCommandOptions): Promise<void> {
   if (o.answers) requireComplete(session);
   const style = createStyle(colourWanted(process.stdout));
   const profileId = session.profile?.id ?? o.profile ?? null;
-  // Without a fitting profile, check against the smallest one: that is what the user would try first.
-  const rank = session.ranking.profiles.find((r) => r.profile.id === profileId) ?? session.ranking.profiles.at(-1)!;
+  // Without a fitting profile, check against the nearest to fitting (the ranking lists it first).
+  const rank = session.ranking.profiles.find((r) => r.profile.id === profileId) ?? session.ranking.profiles[0]!;
   const findings = session.plan ? session.findings : rank.findings;
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ profile: rank.profile.id, findings, missing: session.resolution.missing }, null, 2)}\n`);
   } else {
     const out = [style.bold(`Preflight for the ${rank.profile.id} profile`), ...formatFindings(findings, style, { verbose: true })];
     if (!session.plan && session.resolution.missing.length > 0) {
-      out.push('', style.dim(`Network and storage checks need answers first: ${session.resolution.missing.join(', ')}.`));
+      const missing = session.resolution.missing.filter((k) => k !== 'profile');
+      out.push(
+        '',
+        style.dim(
+          session.profile
+            ? `The network and storage checks need answers first: ${missing.join(', ')} (see \`ciab answers-template\`).`
+            : `No profile fits, so none was chosen: the network and storage checks run once one is (--profile ${rank.profile.id}).`,
+        ),
+      );
     }
     process.stdout.write(`${out.join('\n')}\n`);
   }

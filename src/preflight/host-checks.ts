@@ -63,7 +63,7 @@ export const HOST_CHECKS: readonly HostCheck[] = [
       const have = req.unit === 'cores' ? facts.cpu.cores : facts.cpu.threads;
       if (have === null) return [finding('cpu', 'warn', `CPU ${req.unit} unknown; ${profile.id} needs ${req.block}`, null)];
       if (have < req.block) {
-        return [finding('cpu', 'block', `${have} CPU ${req.unit} found; ${profile.id} needs ${req.block}`, `use a machine (or VM) with at least ${req.block} ${req.unit}, or a smaller profile`)];
+        return [finding('cpu', 'block', `${have} CPU ${req.unit} found; ${profile.id} needs ${req.block}`, `use a machine (or VM) with at least ${req.block} ${req.unit}; \`ciab plan\` shows what each profile needs`)];
       }
       if (req.warn !== undefined && have < req.warn) {
         return [finding('cpu', 'warn', `${have} CPU ${req.unit} found; ${profile.id} runs better with ${req.warn}`, 'expect slow deploys and few instances')];
@@ -81,7 +81,7 @@ export const HOST_CHECKS: readonly HostCheck[] = [
       // Firmware and the kernel keep a little: a "16 GiB" machine reports ~15.5 GiB. Allow 5 %.
       const gib = total / GiB;
       if (gib < req.block * 0.95) {
-        return [finding('memory', 'block', `${formatBytes(total)} RAM found; ${profile.id} needs ${req.block} GiB`, `add RAM or choose a smaller profile`)];
+        return [finding('memory', 'block', `${formatBytes(total)} RAM found; ${profile.id} needs ${req.block} GiB`, `add RAM (at least ${req.block} GiB); \`ciab plan\` shows what each profile needs`)];
       }
       if (req.warn !== undefined && gib < req.warn * 0.95) {
         return [finding('memory', 'warn', `${formatBytes(total)} RAM found; ${profile.id} wants ${req.warn} GiB to leave room for instances`, 'only small instances will fit')];

@@ -106,15 +106,22 @@ function QuestionEditor({ installer, session, state, size }: QuestionsScreenProp
   );
 }
 
+function diskDetail(row: ReturnType<typeof diskRows>[number] | undefined, picked: number): string {
+  if (!row) return `${picked} ticked`;
+  const why = row.disk.reasons.map((r) => r.message).join('; ');
+  const what = row.never ? `never usable: ${why}` : row.wipe ? `holds data (${why}); used only once you type its name` : 'blank: free for volumes';
+  return `${picked} ticked · ${row.disk.path}: ${what}`;
+}
+
 function DiskTable({ session, state, height }: { session: Session; state: QuestionsScreenProps['state']; height: number }) {
   const style = useStyle();
   const rows = diskRows(session.facts.disks);
   const lines = rows.map((r) => {
     const box = state.picked.includes(r.ref) ? '[x]' : r.never ? ' ✖ ' : '[ ]';
-    const head = `${box} ${r.disk.path.padEnd(13)} ${r.summary}`;
-    if (r.never) return style.dim(`${head} — ${r.never}`);
-    if (r.wipe) return `${head} — ${style.warn(`${style.icon.warn} holds data${state.wipes.includes(r.ref) ? ': WIPED on install' : ': wipe to use'}`)}`;
-    return `${head} — ${style.ok('blank')}`;
+    const head = `${box} ${r.disk.path.padEnd(13)}`;
+    if (r.never) return style.dim(`${head} ${`${style.icon.block} in use`.padEnd(14)} ${r.summary} — ${r.never}`);
+    if (r.wipe) return `${head} ${style.warn((state.wipes.includes(r.ref) ? `${style.icon.warn} WIPED` : `${style.icon.warn} holds data`).padEnd(14))} ${r.summary}`;
+    return `${head} ${style.ok(`${style.icon.ok} blank`.padEnd(14))} ${r.summary}`;
   });
   const confirming = rows.find((r) => r.ref === state.confirmWipe);
   return (
@@ -130,7 +137,7 @@ function DiskTable({ session, state, height }: { session: Session; state: Questi
           </Text>
         </Box>
       ) : (
-        <Text wrap="truncate-end">{style.dim(`${state.picked.length} ticked; ✖ rows can never be used (root, boot, mounted, too small …)`)}</Text>
+        <Text wrap="truncate-end">{style.dim(diskDetail(rows[state.editCursor], state.picked.length))}</Text>
       )}
     </Box>
   );
