@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectNetwork } from '../../src/detect/nics.js';
 import { DEFAULT_DETECT_OPTIONS } from '../../src/detect/index.js';
-import type { HostRecording } from '../../src/env/recording.js';
+import { HostRecording } from '../../src/env/recording.js';
 import type { CommandResult, HostReader } from '../../src/env/types.js';
 import { Network, Nic, type Note } from '../../src/model/facts.js';
 import { createFixtureHost, loadHostFixture } from '../fakes/fixture-host.js';
@@ -175,21 +175,7 @@ describe('sysfs', () => {
   });
 
   it('nothing readable at all: empty lists, nulls, notes, no throw', async () => {
-    const empty: HostRecording = {
-      description: '',
-      hostname: 'void',
-      arch: 'x64',
-      root: false,
-      now: '2026-11-01T12:00:00.000Z',
-      files: {},
-      dirs: {},
-      links: {},
-      exists: {},
-      open: {},
-      commands: {},
-      freeBytes: {},
-      tcp: {},
-    };
+    const empty = HostRecording.parse({ hostname: 'void', root: false });
     const { nics, network, notes } = await detect(empty);
     expect(nics).toEqual([]);
     expect(network).toMatchObject({ defaultRoute: null, dns: [], hostname: 'void', hostnameAddresses: [], hostnameLoopbackTrap: false });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import { parseDocument } from 'yaml';
 import {
   cleanupKollaHarness,
+  needVenv,
   ensureKollaVenv,
   evaluateKollaVariables,
   inventoryGraph,
@@ -46,10 +47,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-function need(ctx: TestContext): KollaVenv {
-  if (!kv) ctx.skip(skipReason || 'kolla venv unavailable');
-  return kv!;
-}
+const need = (ctx: TestContext): KollaVenv => needVenv(ctx, kv, skipReason);
 
 let genpwd: Promise<string> | undefined;
 /** kolla's example passwords.yml filled by the venv's real `kolla-genpwd -p FILE`, once per run (≈3 s: 7 RSA-4096 keys). */

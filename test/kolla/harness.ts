@@ -148,6 +148,12 @@ function requireVenv(): KollaVenv {
 // runners
 
 /** `ansible-inventory -i INV --graph` */
+/** In a test: the venv, or skip the test with the reason it could not be had. */
+export function needVenv(ctx: { skip(note?: string): never }, kv: KollaVenv | undefined, skipReason: string): KollaVenv {
+  if (!kv) ctx.skip(skipReason || 'kolla venv unavailable');
+  return kv!;
+}
+
 export async function inventoryGraph(inventoryPath: string): Promise<RunResult> {
   const kv = requireVenv();
   return run(path.join(kv.bin, 'ansible-inventory'), ['-i', inventoryPath, '--graph'], { env: await ansibleEnv(kv) });

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { parseDocument } from 'yaml';
 import { KOLLA_PASSWORD_KEYS, renderPasswords, type PasswordKind, type RenderedPasswords } from '../../src/render/passwords.js';
-import { cleanupKollaHarness, ensureKollaVenv, kollaPasswordKeys, type KollaVenv } from '../kolla/harness.js';
+import { cleanupKollaHarness, ensureKollaVenv, needVenv, kollaPasswordKeys, type KollaVenv } from '../kolla/harness.js';
 
 const execFileP = promisify(execFile);
 const KINDS: Record<string, PasswordKind | undefined> = KOLLA_PASSWORD_KEYS;
@@ -43,10 +43,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-function need(ctx: TestContext): KollaVenv {
-  if (!kv) ctx.skip(skipReason || 'kolla venv unavailable');
-  return kv!;
-}
+const need = (ctx: TestContext): KollaVenv => needVenv(ctx, kv, skipReason);
 
 const releaseFile = (k: KollaVenv): string => path.join(k.share, 'etc_examples', 'kolla', 'passwords.yml');
 
