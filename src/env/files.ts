@@ -1,6 +1,6 @@
 // File reads and writes of the installer's own data (profiles, answers, rendered files) — the one place that
 // touches the filesystem outside detection.
-import { readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../model/errors.js';
 
@@ -24,6 +24,13 @@ export async function readOptionalFile(file: string): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+export async function fileExists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function listYamlFiles(dir: string): Promise<string[]> {

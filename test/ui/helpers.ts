@@ -38,7 +38,8 @@ export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export async function press(stdin: { write(data: string): void }, ...keys: string[]): Promise<void> {
   for (const key of keys) {
     stdin.write(key);
-    await delay(25);
+    // A lone Esc may start a sequence: the parser waits a moment before it calls it Escape.
+    await delay(key === KEY.escape ? 120 : 25);
   }
 }
 

@@ -149,8 +149,8 @@ describe('questions screen', () => {
     const table = app.frame();
     expect(table).toContain('Disks for volumes');
     expect(table).toMatch(/\[x\] \/dev\/nvme1n1/);
-    expect(table).toMatch(/✖ +\/dev\/nvme0n1 .*root filesystem/);
-    expect(table).toContain('holds data: wipe to use');
+    expect(table).toMatch(/✖ +\/dev\/nvme0n1 +✖ in use/);
+    expect(table).toMatch(/\[ \] \/dev\/sdb +⚠ holds data/);
     // tick /dev/sdb (holds an LVM signature): confirm by typing its name
     const sdb = rows(table).findIndex((r) => r.includes('/dev/sdb'));
     const at = rows(table).findIndex((r) => r.startsWith('› '));
@@ -160,9 +160,9 @@ describe('questions screen', () => {
     expect(app.frame()).toContain('type sdb exactly to confirm');
     await press(app.stdin, KEY.ctrlU, 'sdb', KEY.enter);
     expect(app.frame()).toContain('[x] /dev/sdb');
-    expect(app.frame()).toContain('WIPED on install');
+    expect(app.frame()).toMatch(/\/dev\/sdb +⚠ WIPED/);
     await press(app.stdin, KEY.enter);
-    expect(app.frame()).toMatch(/Disks for volumes +\/dev\/nvme1n1, \/dev\/sdb \(wipes \/dev\/sdb\)/);
+    expect(app.frame()).toMatch(/Disks for volumes +\/dev\/sda, \/dev\/sdb, \/dev\/nvme1n1 \(wipes \/d/);
     app.unmount();
   });
 });

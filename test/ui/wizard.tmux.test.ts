@@ -1,0 +1,126 @@
+// The built CLI in a real terminal (tmux, 80×24): the whole wizard on a fixture host, the files it writes, and the
+// saved answers file giving the same plan through `ciab plan --answers`.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { CIAB, runCiab } from '../helpers/cli.js';
+import { writeFixtureFacts } from '../helpers/facts.js';
+import { delay, tempDir } from './helpers.js';
+
+const hasTmux = (() => {
+  try {
+    execFileSync('tmux', ['-V']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const SOCKET = `ciab-test-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', 'wizard');
+
+async function waitForScreen(text: string, timeoutMs = 30_000): Promise<string> {
+  const start = Date.now();
+  for (;;) {
+    const current = screen();
+    if (current.includes(text)) return current;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for "${text}"; screen:\n${current}`);
+    await delay(100);
+  }
+}
+
+async function keys(...names: string[]): Promise<void> {
+  for (const name of names) {
+    tmux('send-keys', '-t', 'wizard', name);
+    await delay(150);
+  }
+}
+
+async function type(text: string): Promise<void> {
+  tmux('send-keys', '-t', 'wizard', '-l', text);
+  await delay(200);
+}
+
+afterAll(() => {
+  if (hasTmux) {
+    try {
+      tmux('kill-server');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+describe.skipIf(!hasTmux)('the wizard in a real 80×24 terminal', () => {
+  test('laptop fixture: hardware → profile → questions → review (save answers) → confirm → done', async () => {
+    const dir = tempDir();
+    const facts = await writeFixtureFacts('laptop', dir);
+    const out = path.join(dir, 'out');
+    const state = path.join(dir, 'state');
+    const saved = path.join(dir, 'saved-answers.yaml');
+    const exitFile = path.join(dir, 'exit');
+    const command = `${process.execPath} ${CIAB} install --facts ${facts} --out ${out} --state-dir ${state} --skip-check ports --skip-check services; echo $? > ${exitFile}; sleep 600`;
+    tmux('new-session', '-d', '-s', 'wizard', '-x', '80', '-y', '24', '-e', 'NO_COLOR=1', '-e', 'TERM=xterm-256color', command);
+    tmux('set-option', '-g', 'escape-time', '0');
+
+    const hardware = await waitForScreen('Hardware — what lappy offers a cloud');
+    expect(hardware).toContain('● Hardware › ○ Profile');
+    for (const line of hardware.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    await keys('Enter');
+    expect(await waitForScreen('Profile — which cloud fits')).toContain('› workshop  ✔ recommended');
+    await keys('Enter');
+    expect(await waitForScreen('Questions — the workshop cloud')).toContain('every question has an answer');
+    await keys('Tab');
+    const review = await waitForScreen('files to write in', 90_000);
+    expect(review).toContain('• network  create bridge ciab-br0');
+    expect(existsSync(out)).toBe(false); // nothing written before the confirm step
+    await keys('s', 'C-u');
+    await type(saved);
+    await keys('Enter');
+    await waitForScreen('saved');
+    await keys('Tab');
+    await waitForScreen('Confirm — write the configuration');
+    await keys('Enter');
+    const done = await waitForScreen('Done — the configuration is written');
+    expect(done).toContain(`Wrote the Workshop configuration in ${out}`);
+    await keys('Enter');
+    for (let i = 0; i < 50 && !existsSync(exitFile); i += 1) await delay(100);
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
+
+    expect(readFileSync(path.join(out, 'kolla', 'globals.yml'), 'utf8')).toContain('network_interface: wlp0s20f3');
+    expect(readFileSync(path.join(state, 'answers.yaml'), 'utf8')).toContain('profile: workshop');
+    const answers = readFileSync(saved, 'utf8');
+    expect(answers).toContain('profile: workshop');
+    expect(answers).toContain('admin_password: null');
+
+    // The saved answers file reproduces the plan.
+    const empty = tempDir();
+    const fromWizard = await runCiab(['plan', '--json', '--facts', facts, '--state-dir', empty, '--skip-check', 'ports', '--skip-check', 'services']);
+    const fromFile = await runCiab(['plan', '--json', '--facts', facts, '--state-dir', empty, '--answers', saved]);
+    expect(fromFile.code).toBe(0);
+    expect(JSON.parse(fromFile.stdout).plan).toEqual(JSON.parse(fromWizard.stdout).plan);
+  }, 180_000);
+
+  test('Ctrl-C leaves the terminal clean and writes nothing', async () => {
+    const dir = tempDir();
+    const facts = await writeFixtureFacts('cloud-vm', dir);
+    const exitFile = path.join(dir, 'exit');
+    const command = `${process.execPath} ${CIAB} install --facts ${facts} --out ${path.join(dir, 'out')} --state-dir ${dir}; echo $? > ${exitFile}; stty -a | grep -o -- '-\\?icanon' > ${dir}/stty; sleep 600`;
+    tmux('new-session', '-d', '-s', 'ctrlc', '-x', '80', '-y', '24', '-e', 'NO_COLOR=1', command);
+    const start = Date.now();
+    while (!tmux('capture-pane', '-p', '-t', 'ctrlc').includes('Hardware —')) {
+      if (Date.now() - start > 30_000) throw new Error('wizard did not open');
+      await delay(100);
+    }
+    tmux('send-keys', '-t', 'ctrlc', 'Enter');
+    await delay(300);
+    tmux('send-keys', '-t', 'ctrlc', 'C-c');
+    for (let i = 0; i < 50 && !existsSync(`${dir}/stty`); i += 1) await delay(100);
+    expect(readFileSync(exitFile, 'utf8').trim()).toBe('130');
+    expect(readFileSync(`${dir}/stty`, 'utf8').trim()).toBe('icanon'); // raw mode is off again
+    expect(tmux('capture-pane', '-p', '-t', 'ctrlc')).toContain('cancelled — nothing on this machine was changed');
+    expect(existsSync(path.join(dir, 'out'))).toBe(false);
+  }, 60_000);
+});
