@@ -575,7 +575,9 @@ export async function detectDisks(reader: HostReader, notes: Note[], options: De
     }
   }
   if (byId === null && devices.length > 0) {
-    note(`${BY_ID_DIR} is missing (no udev?): disks have no stable by-id path, and /dev/sdX names can change between boots`);
+    // With udev running the folder is simply absent when no disk reports a serial (e.g. virtio disks without one).
+    const why = (await reader.exists('/run/udev/control')) ? 'no disk reports a serial number' : 'no udev?';
+    note(`${BY_ID_DIR} is missing (${why}): disks have no stable by-id path, and /dev/sdX names can change between boots`);
   }
 
   const context: DiskContext = { options, installer, byId: byId ?? [], unknownSignatures };
