@@ -144,7 +144,7 @@ if (!only || only === 'wizard') {
       const session = `ciab-bench-${process.pid}-${i}`;
       const state = `/tmp/${session}`;
       const started = performance.now();
-      spawnSync('tmux', ['new-session', '-d', '-s', session, '-x', '80', '-y', '24', `cd ${root} && CIAB_STATE_DIR=${state} node bin/ciab; sleep 5`]);
+      spawnSync('tmux', ['new-session', '-d', '-s', session, '-x', '80', '-y', '24', `cd ${root} && env -u CI CIAB_STATE_DIR=${state} node bin/ciab; sleep 5`]);
       let shown = null;
       while (performance.now() - started < 10_000) {
         const pane = spawnSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' }).stdout ?? '';

@@ -61,7 +61,8 @@ describe.skipIf(!hasTmux)('the wizard in a real 80×24 terminal', () => {
     const state = path.join(dir, 'state');
     const saved = path.join(dir, 'saved-answers.yaml');
     const exitFile = path.join(dir, 'exit');
-    const command = `${process.execPath} ${CIAB} install --facts ${facts} --out ${out} --state-dir ${state} --skip-check ports --skip-check services; echo $? > ${exitFile}; sleep 600`;
+    // A person at a terminal: not a CI run, even when this test runs in CI (tmux passes our environment on).
+    const command = `env -u CI ${process.execPath} ${CIAB} install --facts ${facts} --out ${out} --state-dir ${state} --skip-check ports --skip-check services; echo $? > ${exitFile}; sleep 600`;
     tmux('new-session', '-d', '-s', 'wizard', '-x', '80', '-y', '24', '-e', 'NO_COLOR=1', '-e', 'TERM=xterm-256color', command);
     tmux('set-option', '-g', 'escape-time', '0');
 
@@ -107,7 +108,7 @@ describe.skipIf(!hasTmux)('the wizard in a real 80×24 terminal', () => {
     const dir = tempDir();
     const facts = await writeFixtureFacts('cloud-vm', dir);
     const exitFile = path.join(dir, 'exit');
-    const command = `${process.execPath} ${CIAB} install --facts ${facts} --out ${path.join(dir, 'out')} --state-dir ${dir}; echo $? > ${exitFile}; stty -a | grep -o -- '-\\?icanon' > ${dir}/stty; sleep 600`;
+    const command = `env -u CI ${process.execPath} ${CIAB} install --facts ${facts} --out ${path.join(dir, 'out')} --state-dir ${dir}; echo $? > ${exitFile}; stty -a | grep -o -- '-\\?icanon' > ${dir}/stty; sleep 600`;
     tmux('new-session', '-d', '-s', 'ctrlc', '-x', '80', '-y', '24', '-e', 'NO_COLOR=1', command);
     const start = Date.now();
     while (!tmux('capture-pane', '-p', '-t', 'ctrlc').includes('Hardware —')) {
