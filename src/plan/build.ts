@@ -4,7 +4,7 @@ import { UserError } from '../model/errors.js';
 import type { HostFacts } from '../model/facts.js';
 import type { DeploymentPlan, HostChange, KollaVar } from '../model/plan.js';
 import { PLAN_VERSION } from '../model/plan.js';
-import type { Profile, ServiceId } from '../model/profile.js';
+import type { Profile, ServiceId, StorageBackend } from '../model/profile.js';
 import { KOLLA_ANSIBLE_VERSION, OPENSTACK_RELEASE } from '../model/release.js';
 import { GiB } from '../model/units.js';
 import { cidrOf, parseCidr, parseRange } from './addressing.js';
@@ -27,8 +27,22 @@ function baseDistro(facts: HostFacts): 'ubuntu' | 'debian' | 'rocky' {
   return 'rocky';
 }
 
-export function servicesFor(profile: Profile, answers: Answers): ServiceId[] {
-  const backend = answers.storage.backend;
+/** Can this machine carry the volume backend for the profile? (ceph and lvm need blank disks, lvm-file room.) */
+export function backendFits(backend: StorageBackend, facts: HostFacts, profile: Profile): boolean {
+  const spare = facts.disks.filter((d) => d.usable).length;
+  if (backend === 'ceph') return spare >= profile.storage.ceph_min_disks;
+  if (backend === 'lvm') return spare >= 1;
+  if (backend === 'lvm-file') return (facts.os.imagesFreeBytes ?? 0) >= (profile.storage.file_size_gib + profile.requirements.disk_free_gib.block) * GiB;
+  return true;
+}
+
+/** The profile's most preferred backend this machine can carry (undefined: none fits). */
+export function defaultBackend(facts: HostFacts, profile: Profile): StorageBackend | undefined {
+  return profile.storage.backends.find((b) => backendFits(b, facts, profile));
+}
+
+/** The profile's services for a volume backend: no cinder without volumes, no ceph unless it holds them. */
+export function servicesFor(profile: Profile, backend: StorageBackend | undefined): ServiceId[] {
   return profile.services.filter((s) => {
     if (s === 'cinder') return backend !== 'none';
     if (s === 'ceph') return backend === 'ceph';
@@ -38,6 +52,15 @@ export function servicesFor(profile: Profile, answers: Answers): ServiceId[] {
 
 export function memoryBudgetBytes(profile: Profile, services: readonly ServiceId[]): number {
   return services.reduce((sum, s) => sum + (profile.memory_budget_mib[s] ?? 0), 0) * 1024 ** 2;
+}
+
+/** What is left for instances once the services and the host have their share (null where a fact is unknown). */
+export function instanceCapacity(facts: HostFacts, profile: Profile, services: readonly ServiceId[]): { vcpus: number | null; memoryBytes: number | null } {
+  const budget = memoryBudgetBytes(profile, services);
+  return {
+    vcpus: facts.cpu.threads === null ? null : Math.max(0, facts.cpu.threads - profile.reserved_threads),
+    memoryBytes: facts.memory.totalBytes === null ? null : Math.max(0, facts.memory.totalBytes - budget - HOST_RESERVED_BYTES),
+  };
 }
 
 export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers): DeploymentPlan {
@@ -51,7 +74,7 @@ export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers):
   if (profile.network.haproxy && !net.vip) throw new UserError(`network.vip: the ${profile.id} profile runs HAProxy and needs a free address in ${mgmtCidr.text}`);
   const vip = profile.network.haproxy ? net.vip! : mgmtAddress.address;
 
-  const services = servicesFor(profile, answers);
+  const services = servicesFor(profile, answers.storage.backend);
   const kvm = facts.cpu.kvm.usable;
   const threads = facts.cpu.threads ?? 1;
   const workers = { service: Math.max(1, Math.min(4, Math.floor(threads / 4))), rpc: Math.max(1, Math.min(2, Math.floor(threads / 8))) };
@@ -73,8 +96,7 @@ export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers):
 
   // Capacity left for instances
   const budget = memoryBudgetBytes(profile, services);
-  const memoryForInstancesBytes = facts.memory.totalBytes === null ? null : Math.max(0, facts.memory.totalBytes - budget - HOST_RESERVED_BYTES);
-  const vcpusForInstances = facts.cpu.threads === null ? null : Math.max(0, facts.cpu.threads - profile.reserved_threads);
+  const { vcpus: vcpusForInstances, memoryBytes: memoryForInstancesBytes } = instanceCapacity(facts, profile, services);
 
   const kolla = kollaVariables({ facts, profile, answers, services, vip, externalInterface, kvm, workers, backend });
   const registry = answers.images.registry ?? DEFAULT_REGISTRY;

@@ -1,11 +1,11 @@
 // Rank the profiles for this machine: which fit, which don't and why, the recommendation and a capacity forecast.
 import type { HostFacts } from '../model/facts.js';
 import { blocking, type Finding } from '../model/findings.js';
-import type { Profile, StorageBackend } from '../model/profile.js';
-import { formatBytes, GiB } from '../model/units.js';
+import type { Profile } from '../model/profile.js';
+import { formatBytes } from '../model/units.js';
 import { runHostChecks } from '../preflight/host-checks.js';
 import { storageFinding, uplinkFinding, type ImageSource } from '../preflight/plan-checks.js';
-import { HOST_RESERVED_BYTES } from '../plan/build.js';
+import { defaultBackend, instanceCapacity, servicesFor } from '../plan/build.js';
 import { spareDisks } from '../plan/disks.js';
 
 export interface ProfileRank {
@@ -33,16 +33,6 @@ export function applySkips(findings: Finding[], skip: readonly string[]): Findin
   return findings.map((f) => (f.severity === 'block' && skip.includes(f.id) ? { ...f, skipped: true } : f));
 }
 
-function defaultBackend(facts: HostFacts, profile: Profile): StorageBackend | undefined {
-  const spare = facts.disks.filter((d) => d.usable).length;
-  return profile.storage.backends.find((b) => {
-    if (b === 'ceph') return spare >= profile.storage.ceph_min_disks;
-    if (b === 'lvm') return spare >= 1;
-    if (b === 'lvm-file') return (facts.os.imagesFreeBytes ?? 0) >= (profile.storage.file_size_gib + profile.requirements.disk_free_gib.block) * GiB;
-    return true;
-  });
-}
-
 export function rankProfiles(facts: HostFacts, profiles: readonly Profile[], options: { skip?: readonly string[]; images?: ImageSource } = {}): Ranking {
   const skip = options.skip ?? [];
   const images = options.images ?? { registry: null, offlineBundle: null };
@@ -50,10 +40,7 @@ export function rankProfiles(facts: HostFacts, profiles: readonly Profile[], opt
     const backend = defaultBackend(facts, profile);
     const findings = applySkips([...runHostChecks(facts, profile), storageFinding(facts, profile, backend), uplinkFinding(facts, images)], skip);
     const blockers = blocking(findings);
-    const services = profile.services.filter((s) => (s === 'cinder' ? backend !== 'none' : s === 'ceph' ? backend === 'ceph' : true));
-    const budget = services.reduce((sum, s) => sum + (profile.memory_budget_mib[s] ?? 0), 0) * 1024 ** 2;
-    const memoryBytes = facts.memory.totalBytes === null ? null : Math.max(0, facts.memory.totalBytes - budget - HOST_RESERVED_BYTES);
-    const vcpus = facts.cpu.threads === null ? null : Math.max(0, facts.cpu.threads - profile.reserved_threads);
+    const { vcpus, memoryBytes } = instanceCapacity(facts, profile, servicesFor(profile, backend));
     const spare = spareDisks(facts.disks);
     const storage =
       backend === 'ceph'

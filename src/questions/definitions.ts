@@ -5,7 +5,7 @@ import type { HostFacts, Nic } from '../model/facts.js';
 import type { Profile, StorageBackend } from '../model/profile.js';
 import { cidrOf, contains, hostBounds, isIpv4, overlaps, parseCidr, parseRange, rangeContains, toNumber } from '../plan/addressing.js';
 import { isCandidate, spareDisks } from '../plan/disks.js';
-import { GiB } from '../model/units.js';
+import { backendFits, defaultBackend } from '../plan/build.js';
 
 export interface QuestionContext {
   facts: HostFacts;
@@ -87,14 +87,6 @@ export const LOCAL_FLOATING_CANDIDATES = ['10.20.20.0/24', '192.168.112.0/24', '
 
 function hostNetworks(facts: HostFacts) {
   return facts.nics.flatMap((nic) => v4Addresses(nic).map((a) => cidrOf(a.address, a.prefixlen))).filter((c) => c !== null);
-}
-
-function backendFeasible(backend: StorageBackend, ctx: QuestionContext, profile: Profile): boolean {
-  const spare = ctx.facts.disks.filter((d) => d.usable).length;
-  if (backend === 'ceph') return spare >= profile.storage.ceph_min_disks;
-  if (backend === 'lvm') return spare >= 1;
-  if (backend === 'lvm-file') return (ctx.facts.os.imagesFreeBytes ?? 0) >= (profile.storage.file_size_gib + profile.requirements.disk_free_gib.block) * GiB;
-  return true;
 }
 
 export const QUESTIONS: readonly Question[] = [
@@ -262,12 +254,12 @@ export const QUESTIONS: readonly Question[] = [
       return (profile?.storage.backends ?? []).map((b) => ({
         value: b,
         label: b,
-        disabled: profile && !backendFeasible(b, ctx, profile) ? 'this machine cannot carry it (see `ciab detect`)' : undefined,
+        disabled: profile && !backendFits(b, ctx.facts, profile) ? 'this machine cannot carry it (see `ciab detect`)' : undefined,
       }));
     },
     computed: (ctx) => {
       const profile = profileOf(ctx);
-      return profile?.storage.backends.find((b) => backendFeasible(b, ctx, profile));
+      return profile ? defaultBackend(ctx.facts, profile) : undefined;
     },
     validate: (value, ctx) => {
       const profile = profileOf(ctx);
