@@ -40,6 +40,24 @@ export interface Installer {
   write(session: Session, rendered: Rendered): Promise<{ out: string; answersFile: string }>;
 }
 
+/**
+ * Render the plan for a folder and compare with what is there (nothing written). An earlier passwords.yml in
+ * the folder keeps its secrets.
+ */
+export async function renderForFolder(session: Session, outDir: string): Promise<Rendered> {
+  if (!session.plan || !session.answers) throw new UserError(`not every question is answered: ${session.resolution.missing.join(', ')}`);
+  const out = path.resolve(outDir);
+  const passwordsFile = path.join(out, 'kolla', 'passwords.yml');
+  const { files } = await renderFiles({
+    plan: session.plan,
+    answers: toAnswersFile(session.resolution.answers, session.resolution.origins),
+    adminPassword: session.answers.admin_password,
+    existingPasswords: await readOptionalFile(passwordsFile),
+    existingPasswordsFile: passwordsFile,
+  });
+  return { files, writes: await compareWithDisk(out, files) };
+}
+
 function context(session: Session): QuestionContext {
   return { facts: session.facts, profiles: session.profiles, recommended: session.ranking.recommended, answers: session.resolution.answers, env: {} };
 }
@@ -65,19 +83,7 @@ export async function createInstaller(options: InstallerOptions): Promise<Instal
     },
     answersFileText: (session) =>
       `# Cloud-in-a-Box answers, saved by the installer. Reproduce this install: ciab install --answers FILE\n${stringify({ ...toAnswersFile(session.resolution.answers, session.resolution.origins), ...(session.skip.length > 0 ? { skip_checks: session.skip } : {}) })}`,
-    async render(session) {
-      if (!session.plan || !session.answers) throw new UserError(`not every question is answered: ${session.resolution.missing.join(', ')}`);
-      const out = path.resolve(options.out);
-      const passwordsFile = path.join(out, 'kolla', 'passwords.yml');
-      const { files } = await renderFiles({
-        plan: session.plan,
-        answers: toAnswersFile(session.resolution.answers, session.resolution.origins),
-        adminPassword: session.answers.admin_password,
-        existingPasswords: await readOptionalFile(passwordsFile),
-        existingPasswordsFile: passwordsFile,
-      });
-      return { files, writes: await compareWithDisk(out, files) };
-    },
+    render: (session) => renderForFolder(session, options.out),
     async write(session, rendered) {
       const out = path.resolve(options.out);
       await ensureWritableDir(out);

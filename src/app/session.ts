@@ -5,7 +5,7 @@ import { detectHost, type DetectOptions } from '../detect/index.js';
 import { readOptionalFile, readUserFile } from '../env/files.js';
 import { createHostReader } from '../env/host.js';
 import { AnswersFile, type Answers } from '../model/answers.js';
-import { UserError } from '../model/errors.js';
+import { BlockedError, UserError } from '../model/errors.js';
 import { HostFacts } from '../model/facts.js';
 import { blocking, type Finding } from '../model/findings.js';
 import type { DeploymentPlan } from '../model/plan.js';
@@ -122,6 +122,15 @@ export function planSession(input: { facts: HostFacts; profiles: Profile[]; sour
 
 export function blockers(session: Session): Finding[] {
   return blocking(session.findings);
+}
+
+/** Unattended runs stop on any block that was not skipped, naming it and the flag that accepts it. */
+export function refuseIfBlocked(session: Session, verb: string): void {
+  const blocked = blockers(session);
+  if (blocked.length === 0) return;
+  throw new BlockedError(
+    `not ${verb}: ${blocked.map((b) => `${b.id} (${b.message})`).join('; ')} — fix it or accept it with --skip-check ${[...new Set(blocked.map((b) => b.id))].join(' --skip-check ')}`,
+  );
 }
 
 /** For unattended runs: every question must be answered; the first gap is an error naming its key. */

@@ -3,11 +3,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInstaller, type Installer, type InstallerOptions } from '../app/installer.js';
-import { blockers, DEFAULT_STATE_DIR, requireComplete } from '../app/session.js';
-import { fileExists, readOptionalFile } from '../env/files.js';
+import { DEFAULT_STATE_DIR, refuseIfBlocked, requireComplete } from '../app/session.js';
+import { fileExists } from '../env/files.js';
 import { compareWithDisk, ensureWritableDir, writeFileSet } from '../env/write-files.js';
-import { BlockedError, InterruptedError, UserError } from '../model/errors.js';
-import { describeChanges } from '../render/diff.js';
+import { InterruptedError, UserError } from '../model/errors.js';
+import { describeChanges, filesJson } from '../render/diff.js';
 import { colourWanted, createStyle } from '../ui/style.js';
 import { nextCommands } from '../ui/wizard/next-commands.js';
 import { interactiveTerminal } from '../ui/wizard/terminal.js';
@@ -61,7 +61,7 @@ export async function saveAnswersFile(file: string, text: string): Promise<strin
 }
 
 async function hasSecrets(installer: Installer): Promise<boolean> {
-  return (await readOptionalFile(path.join(path.resolve(installer.options.out), 'kolla', 'passwords.yml'))) !== null;
+  return fileExists(path.join(path.resolve(installer.options.out), 'kolla', 'passwords.yml'));
 }
 
 async function runInteractive(installer: Installer, wizard: Promise<WizardModule>): Promise<void> {
@@ -74,12 +74,7 @@ async function runUnattended(installer: Installer, o: InstallCommandOptions): Pr
   const session = installer.evaluate({});
   // No prompts here: the first question without an answer is an error naming its answers-file key.
   requireComplete(session);
-  const blocked = blockers(session);
-  if (blocked.length > 0) {
-    throw new BlockedError(
-      `not installing: ${blocked.map((b) => `${b.id} (${b.message})`).join('; ')} — fix it or accept it with --skip-check ${[...new Set(blocked.map((b) => b.id))].join(' --skip-check ')}`,
-    );
-  }
+  refuseIfBlocked(session, 'installing');
   const out = path.resolve(installer.options.out);
   await ensureWritableDir(out);
   if (!(await hasSecrets(installer))) process.stderr.write('Generating the secrets for this install (7 RSA-4096 keys take a few seconds)…\n');
@@ -87,7 +82,7 @@ async function runUnattended(installer: Installer, o: InstallCommandOptions): Pr
   const written = await installer.write(session, rendered);
   if (o.json) {
     process.stdout.write(
-      `${JSON.stringify({ out: written.out, answersFile: written.answersFile, files: rendered.writes.map((w) => ({ path: w.file.path, mode: w.file.mode.toString(8).padStart(4, '0'), secret: w.file.secret, change: w.change })) }, null, 2)}\n`,
+      `${JSON.stringify({ out: written.out, answersFile: written.answersFile, files: filesJson(rendered.writes) }, null, 2)}\n`,
     );
     return;
   }

@@ -1,12 +1,10 @@
 // `ciab render --out DIR`: write the configuration for the plan into a folder (atomic, diffed, --dry-run).
 import path from 'node:path';
-import { openSession, requireComplete, blockers } from '../app/session.js';
-import { readOptionalFile } from '../env/files.js';
-import { compareWithDisk, ensureWritableDir, writeFileSet } from '../env/write-files.js';
-import { BlockedError } from '../model/errors.js';
-import { toAnswersFile } from '../questions/resolve.js';
-import { describeChanges } from '../render/diff.js';
-import { renderFiles } from '../render/index.js';
+import { renderForFolder } from '../app/installer.js';
+import { openSession, refuseIfBlocked, requireComplete } from '../app/session.js';
+import { fileExists } from '../env/files.js';
+import { ensureWritableDir, writeFileSet } from '../env/write-files.js';
+import { describeChanges, filesJson } from '../render/diff.js';
 import { colourWanted, createStyle } from '../ui/style.js';
 import { sessionOptions, type PlanCommandOptions } from './plan.js';
 
@@ -20,31 +18,15 @@ export async function runRender(o: RenderCommandOptions): Promise<void> {
   const out = path.resolve(o.out);
   const session = await openSession(sessionOptions(o));
   requireComplete(session);
-  const blocked = blockers(session);
-  if (blocked.length > 0) {
-    throw new BlockedError(
-      `not rendering: ${blocked.map((b) => `${b.id} (${b.message})`).join('; ')} — fix it or accept it with --skip-check ${[...new Set(blocked.map((b) => b.id))].join(' --skip-check ')}`,
-    );
-  }
+  refuseIfBlocked(session, 'rendering');
   if (!o.dryRun) await ensureWritableDir(out);
-  const passwordsFile = path.join(out, 'kolla', 'passwords.yml');
-  const existingPasswords = await readOptionalFile(passwordsFile);
-  if (existingPasswords === null && !o.json) {
+  if (!o.json && !(await fileExists(path.join(out, 'kolla', 'passwords.yml')))) {
     process.stderr.write('Generating the secrets for this install (7 RSA-4096 keys take a few seconds)…\n');
   }
-  const rendered = await renderFiles({
-    plan: session.plan,
-    answers: toAnswersFile(session.resolution.answers, session.resolution.origins),
-    adminPassword: session.answers.admin_password,
-    existingPasswords,
-    existingPasswordsFile: passwordsFile,
-  });
-  const writes = await compareWithDisk(out, rendered.files);
+  const { writes } = await renderForFolder(session, out);
   const style = createStyle(colourWanted(process.stdout));
   const changed = writes.filter((w) => w.change !== 'unchanged');
-  if (o.json) {
-    process.stdout.write(`${JSON.stringify({ out, dryRun: Boolean(o.dryRun), files: writes.map((w) => ({ path: w.file.path, mode: w.file.mode.toString(8).padStart(4, '0'), secret: w.file.secret, change: w.change })) }, null, 2)}\n`);
-  }
+  if (o.json) process.stdout.write(`${JSON.stringify({ out, dryRun: Boolean(o.dryRun), files: filesJson(writes) }, null, 2)}\n`);
   if (!o.dryRun) await writeFileSet(out, writes);
   if (!o.json) {
     const lines = [

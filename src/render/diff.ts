@@ -19,3 +19,8 @@ export function describeChanges(writes: readonly PlannedWrite[], options: { diff
   }
   return lines;
 }
+
+/** The files of a render as data, for --json. */
+export function filesJson(writes: readonly PlannedWrite[]) {
+  return writes.map((w) => ({ path: w.file.path, mode: w.file.mode.toString(8).padStart(4, '0'), secret: w.file.secret, change: w.change }));
+}
