@@ -62,6 +62,8 @@ function sandboxState(root: string) {
   const files: Record<string, string> = {};
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
+      // run/ is ifupdown's runtime state (a tmpfs on a real machine, emptied at boot), not a file ciab installs.
+      if (dir === root && name === 'run') continue;
       const p = path.join(dir, name);
       const st = lstatSync(p);
       const rel = path.relative(root, p);
