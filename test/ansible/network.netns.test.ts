@@ -302,11 +302,57 @@ print('ready', flush=True); c,p=s.accept(); print(p[0], flush=True)`;
 });
 
 describe('prepare-host network parts in --check mode on this machine', () => {
+  // Read-only against the real root: every file these parts could write is hashed before and after.
+  const WATCHED = ['/etc/hosts', '/etc/network', '/etc/systemd/network', '/etc/systemd/system', '/etc/sysctl.d', '/etc/modules-load.d', '/etc/netplan', '/etc/NetworkManager/conf.d', '/etc/cloud', '/usr/local/sbin'];
+  function snapshot(): Record<string, string> {
+    const out: Record<string, string> = {};
+    const visit = (p: string) => {
+      if (!existsSync(p)) return;
+      const st = lstatSync(p);
+      if (st.isDirectory()) {
+        out[`${p}/`] = `${st.mode}`;
+        for (const n of readdirSync(p)) visit(path.join(p, n));
+      } else out[p] = `${st.mode} ${st.mtimeMs} ${st.isFile() ? createHash('sha256').update(readFileSync(p)).digest('hex') : ''}`;
+    };
+    WATCHED.forEach(visit);
+    return out;
+  }
+
   it('changes no file', async (ctx) => {
     const venv = await ensureKollaVenv();
     if ('skip' in venv) ctx.skip(venv.skip);
     if (process.getuid?.() !== 0) ctx.skip('needs root to read the host like prepare-host does');
-    void venv;
-    // Placeholder replaced below.
-  });
+    const kv = venv as KollaVenv;
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'ciab-net-check-'));
+    try {
+      const profiles = await loadProfiles();
+      const facts = await fixtureFacts('laptop');
+      const real = planSession({ facts, profiles, sources: {}, options: { skip: ['ports', 'services'], env: {} } }).plan!;
+      const p: DeploymentPlan = { ...real, host: { ...real.host, networkConfig: 'ifupdown' } };
+      const configDir = path.join(tmp, 'config');
+      for (const f of renderHostFiles(p)) {
+        mkdirSync(path.dirname(path.join(configDir, f.path)), { recursive: true });
+        writeFileSync(path.join(configDir, f.path), f.content, { mode: f.mode });
+      }
+      mkdirSync(path.join(configDir, 'ciab'));
+      writeFileSync(path.join(configDir, 'ciab', 'plan.json'), JSON.stringify(p));
+      const stateDir = path.join(tmp, 'state');
+      const file = path.join(tmp, 'check.yml');
+      const tasks = ['prepare-host/hosts-file.yml', 'prepare-host/kernel.yml', 'prepare-host/network.yml'].map((t) => `    - ansible.builtin.include_tasks: ${path.join(ANSIBLE, t)}`);
+      writeFileSync(file, `- hosts: localhost\n  connection: local\n  gather_facts: false\n  tasks:\n${tasks.join('\n')}\n`);
+      const before = snapshot();
+      const res = spawnSync(
+        path.join(kv.bin, 'ansible-playbook'),
+        ['-i', 'localhost,', file, '--check', '--diff', '-e', JSON.stringify({ ansible_python_interpreter: path.join(kv.bin, 'python3'), ciab_config_dir: configDir, ciab_state_dir: stateDir, ciab_dns_probe: '' })],
+        { encoding: 'utf8', env: { ...process.env, ANSIBLE_LIBRARY: path.join(ANSIBLE, 'library'), ANSIBLE_LOCAL_TEMP: path.join(tmp, 'ansible-tmp'), ANSIBLE_NOCOLOR: '1' } },
+      );
+      const out = `${res.stdout}\n${res.stderr}`;
+      expect(res.status, out).toBe(0);
+      expect(out).toMatch(/would apply the host network/);
+      expect(snapshot()).toEqual(before);
+      expect(existsSync(stateDir), 'check mode created the state folder').toBe(false);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
