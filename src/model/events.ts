@@ -257,6 +257,8 @@ export function createEventLineReader(source = 'events'): { push(chunk: string):
 function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'not an installer event';
-  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : 'event';
-  return `${where}: ${issue.message}`;
+  const where = issue.path.map(String).join('.');
+  // An unknown key is most often a typo: name the key itself.
+  if (issue.code === 'unrecognized_keys') return `${[where, issue.keys.join(', ')].filter((part) => part !== '').join('.')}: unknown key`;
+  return `${where === '' ? 'event' : where}: ${issue.message}`;
 }

@@ -54,7 +54,8 @@ export function formatWaiting(waiting: NonNullable<EventOf<'progress'>['waiting'
 
 /** "task 412/~795": a tilde on a count that is an estimate. */
 export function formatTaskIndex(index: number, expected: number | null): string {
-  return expected === null ? `task ${index}` : `task ${index}/~${Math.max(expected, index)}`;
+  // Past the estimate the estimate is no use: show the index alone rather than a total that keeps moving.
+  return expected === null || index > expected ? `task ${index}` : `task ${index}/~${expected}`;
 }
 
 /** kolla's plays are "Apply role nova-cell"; the role is what a person scans for. */
