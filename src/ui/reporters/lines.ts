@@ -113,7 +113,8 @@ function describeHeartbeat(view: RunView, event: EventOf<'progress'>): string {
   const parts = [`${event.phase} ${Math.floor(view.percent)}%`];
   if (view.play) parts[0] += ` play ${view.play.index}${view.play.total === null ? '' : `/${view.play.total}`} ${playLabel(view.play.name)}`;
   if (view.task) parts.push(formatTaskIndex(view.task.index, view.task.expected));
-  if (view.retry) parts.push(`retry ${view.retry.attempt}/${view.retry.retries}`);
+  // The waiting text carries its own retry count; say it once.
+  if (view.retry && !event.waiting?.retry) parts.push(`retry ${view.retry.attempt}/${view.retry.retries}`);
   if (event.waiting) parts.push(formatWaiting(event.waiting));
   else if (event.eta) parts.push(formatEta(event.eta));
   return parts.join(' · ');
