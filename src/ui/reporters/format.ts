@@ -52,6 +52,14 @@ export function formatWaiting(waiting: NonNullable<EventOf<'progress'>['waiting'
   return `waiting on ${waiting.task} (${details.join(', ')})`;
 }
 
+/** "waiting 41 s on this task (retry 4/21, usually under 1 min)": the short form, under a line naming the task. */
+export function formatWaitingShort(waiting: NonNullable<EventOf<'progress'>['waiting']>): string {
+  const details: string[] = [];
+  if (waiting.retry) details.push(`retry ${waiting.retry.attempt}/${waiting.retry.retries}`);
+  if (waiting.usualSeconds !== null) details.push(`usually under ${Math.max(1, Math.ceil(waiting.usualSeconds / 60))} min`);
+  return `waiting ${Math.round(waiting.seconds)} s on this task${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+}
+
 /** "task 412/~795": a tilde on a count that is an estimate. */
 export function formatTaskIndex(index: number, expected: number | null): string {
   // Past the estimate the estimate is no use: show the index alone rather than a total that keeps moving.

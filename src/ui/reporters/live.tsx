@@ -9,7 +9,7 @@ import {
   formatDuration,
   formatEta,
   formatTaskIndex,
-  formatWaiting,
+  formatWaitingShort,
   PHASE_ICON,
   playLabel,
   SKIP_REASON_TEXT,
@@ -102,20 +102,19 @@ export function LiveRunView({ store, colour, columns = 80 }: LiveRunViewProps) {
 function RunningPart({ view, colour }: { view: RunView; colour: boolean }) {
   const play = view.play;
   const task = view.task;
-  const status = view.waiting !== null ? formatWaiting(view.waiting) : view.eta !== null ? formatEta(view.eta) : 'estimating time left';
+  const status = view.waiting !== null ? formatWaitingShort(view.waiting) : view.eta !== null ? formatEta(view.eta) : 'estimating the time left';
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text wrap="truncate-end">
         {play === null ? 'starting' : `play ${play.index}${play.total === null ? '' : `/${play.total}`} ${playLabel(play.name)}`}
         {task === null ? '' : ` · ${formatTaskIndex(task.index, task.expected)}`}
-      </Text>
-      <Text wrap="truncate-end">
-        {task === null ? ' ' : `${PHASE_ICON.running} ${taskLabel(task.name, task.role)}`}
         {view.retry === null ? '' : <Text color={colour ? 'yellow' : undefined}>{` · retry ${view.retry.attempt}/${view.retry.retries}`}</Text>}
       </Text>
+      <Text wrap="truncate-end">{task === null ? ' ' : `${PHASE_ICON.running} ${taskLabel(task.name, task.role)}`}</Text>
       <Text wrap="truncate-end">
-        <Text color={colour ? 'cyan' : undefined}>{drawBar(view.percent)}</Text> {String(Math.floor(view.percent)).padStart(3)}%  {status}
+        <Text color={colour ? 'cyan' : undefined}>{drawBar(view.percent)}</Text> {String(Math.floor(view.percent)).padStart(3)}%
       </Text>
+      <Text wrap="truncate-end">{status}</Text>
     </Box>
   );
 }
