@@ -22,6 +22,7 @@ import { createHash, createHmac, createPrivateKey, createPublicKey } from 'node:
 import { Document, type Pair, type Scalar, YAMLMap } from 'yaml';
 import type { RenderedFile } from '../model/files.js';
 import type { DeploymentPlan, KollaValue } from '../model/plan.js';
+import { CIAB_OSISM_SEED_KEY } from './passwords.js';
 
 export const OSISM_DIR = 'osism';
 
@@ -119,21 +120,15 @@ function file(path: string, content: string, secret = false): RenderedFile {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// per-install secrets OSISM needs beyond kolla's: derived from the install's own secrets, so a re-render gives
+// per-install secrets OSISM needs beyond kolla's: derived from the random seed in passwords.yml, so a re-render gives
 // the same values and no two installs share them.
 
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const o = value as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-    .join(',')}}`;
-}
-
+// From the seed alone: a hash of all passwords would rotate the operator key whenever the admin password
+// changes, and lock OSISM out of the nodes that trust the old key.
 function deriver(secrets: OsismSecrets): (label: string) => Buffer {
-  const root = createHash('sha256').update(canonical({ passwords: secrets.passwords, admin: secrets.adminPassword })).digest();
+  const seed = secrets.passwords[CIAB_OSISM_SEED_KEY];
+  if (typeof seed !== 'string' || seed === '') throw new Error(`passwords.yml has no ${CIAB_OSISM_SEED_KEY}: the passwords must be rendered before the OSISM repository`);
+  const root = createHash('sha256').update(`ciab-osism-seed:${seed}`).digest();
   return (label) => createHmac('sha256', root).update(`ciab-osism:${label}`).digest();
 }
 
@@ -398,7 +393,8 @@ function kollaConfiguration(plan: DeploymentPlan): string {
 }
 
 function kollaSecrets(plan: DeploymentPlan, secrets: OsismSecrets): string {
-  const entries: Entry[] = Object.entries(secrets.passwords).map(([key, value]) =>
+  // The seed is ciab's, not kolla's: OSISM gets what was derived from it, never the seed itself.
+  const entries: Entry[] = Object.entries(secrets.passwords).filter(([key]) => key !== CIAB_OSISM_SEED_KEY).map(([key, value]) =>
     key === 'keystone_admin_password'
       ? { key, value: secrets.adminPassword, comment: 'the admin password the cloud runs with' }
       : { key, value: value ?? null },

@@ -153,6 +153,13 @@ export type KollaPasswordKey = keyof typeof KOLLA_PASSWORD_KEYS;
 export const PASSWORDS_PATH = 'kolla/passwords.yml';
 
 /**
+ * ciab's own key in passwords.yml: the random seed the OSISM operator key and ARA passwords derive from. It
+ * lives beside kolla's secrets so it is generated and kept like them (kolla-genpwd fills an unknown null key
+ * with a password and leaves a set one alone; kolla-mergepwd carries unknown keys over, except with --clean).
+ */
+export const CIAB_OSISM_SEED_KEY = 'ciab_osism_seed';
+
+/**
  * 0600, not genpwd's 0640: the file holds every secret of the cloud (the keystone admin password, database
  * passwords, seven private SSH keys). genpwd's group-read bit exists for a shared "kolla" operator group; the
  * installer runs as root, kolla-ansible reads the file as that same user, and nothing else needs it. genpwd
@@ -442,7 +449,7 @@ export async function renderPasswords(options: RenderPasswordsOptions): Promise<
   const kinds: Record<string, PasswordKind | undefined> = KOLLA_PASSWORD_KEYS;
 
   // mergepwd: start from the release's keys (all null), then take every key of the old file
-  const entries = new Map<string, Entry>(Object.keys(KOLLA_PASSWORD_KEYS).map((k) => [k, { type: 'null' }]));
+  const entries = new Map<string, Entry>([...Object.keys(KOLLA_PASSWORD_KEYS), CIAB_OSISM_SEED_KEY].map((k) => [k, { type: 'null' }]));
   const old = options.existing === null ? new Map<string, Entry>() : readExisting(options.existing, file);
   const redis = old.get('redis_master_password');
   if (!old.has('valkey_master_password') && redis && isTruthy(redis)) entries.set('valkey_master_password', redis);

@@ -14,6 +14,7 @@ import type { DeploymentPlan } from '../../src/model/plan.js';
 import { readYaml } from '../../src/model/yaml-input.js';
 import { loadProfiles } from '../../src/profiles/load.js';
 import { ed25519KeyPair, OSISM_CEPH_GROUPS, OSISM_ROLE_GROUPS, renderOsismRepository } from '../../src/render/osism.js';
+import { CIAB_OSISM_SEED_KEY } from '../../src/render/passwords.js';
 import { fixtureFacts } from '../helpers/facts.js';
 import { cleanupKollaHarness, ensureKollaVenv, inventoryGraph, kollaPasswordKeys } from '../kolla/harness.js';
 
@@ -128,7 +129,7 @@ describe.each(CASES)('OSISM repository: $name', (c) => {
 
   beforeAll(() => {
     plan = plans[c.name]!;
-    passwords = fakePasswords(passwordKeys);
+    passwords = fakePasswords([...passwordKeys, CIAB_OSISM_SEED_KEY]);
     files = renderOsismRepository(plan, { passwords, adminPassword });
   });
 
@@ -166,8 +167,9 @@ describe.each(CASES)('OSISM repository: $name', (c) => {
 
   it('kolla/secrets.yml holds every kolla password as given, the admin password as deployed', () => {
     const data = parseYaml(byPath('environments/kolla/secrets.yml').content) as Record<string, unknown>;
-    expect(Object.keys(data).sort()).toEqual([...new Set([...Object.keys(passwords), 'keystone_admin_password'])].sort());
-    for (const [key, value] of Object.entries(passwords)) {
+    const kollaKeys = Object.keys(passwords).filter((key) => key !== CIAB_OSISM_SEED_KEY);
+    expect(Object.keys(data).sort()).toEqual([...new Set([...kollaKeys, 'keystone_admin_password'])].sort());
+    for (const [key, value] of Object.entries(passwords).filter(([key]) => key !== CIAB_OSISM_SEED_KEY)) {
       expect(data[key], key).toEqual(key === 'keystone_admin_password' ? adminPassword : value);
     }
   });
@@ -184,10 +186,28 @@ describe.each(CASES)('OSISM repository: $name', (c) => {
     // stable for the same secrets, different for another install
     const again = renderOsismRepository(plan, { passwords, adminPassword });
     expect(again.map((f) => f.content)).toEqual(files.map((f) => f.content));
-    const other = renderOsismRepository(plan, { passwords: fakePasswords(passwordKeys), adminPassword });
+    const other = renderOsismRepository(plan, { passwords: fakePasswords([...passwordKeys, CIAB_OSISM_SEED_KEY]), adminPassword });
     const otherData = parseYaml(other.find((f) => f.path === 'osism/environments/secrets.yml')!.content) as Record<string, string>;
     expect(otherData.operator_private_key).not.toBe(data.operator_private_key);
     expect(otherData.ara_password).not.toBe(data.ara_password);
+  });
+
+  it('the operator key and ARA passwords come from the seed alone: a new admin password (or any kolla password) keeps them', () => {
+    const secretsOf = (rendered: RenderedFile[]) => {
+      const data = parseYaml(rendered.find((f) => f.path === 'osism/environments/secrets.yml')!.content) as Record<string, string>;
+      return { key: data.operator_private_key, ara: data.ara_password, araDb: data.ara_server_mariadb_password };
+    };
+    const before = secretsOf(files);
+    const changed = { ...passwords, keystone_admin_password: 'a-new-admin-password', database_password: 'a-new-database-password' };
+    expect(secretsOf(renderOsismRepository(plan, { passwords: changed, adminPassword: 'a-new-admin-password' }))).toEqual(before);
+    const reseeded = { ...passwords, [CIAB_OSISM_SEED_KEY]: randomBytes(30).toString('base64url') };
+    const after = secretsOf(renderOsismRepository(plan, { passwords: reseeded, adminPassword }));
+    expect(after.key).not.toBe(before.key);
+    expect(after.ara).not.toBe(before.ara);
+    expect(() => renderOsismRepository(plan, { passwords: { ...passwords, [CIAB_OSISM_SEED_KEY]: null }, adminPassword })).toThrow(CIAB_OSISM_SEED_KEY);
+    // the seed itself goes nowhere in the OSISM repository
+    const seed = passwords[CIAB_OSISM_SEED_KEY] as string;
+    for (const f of files) expect(f.content.includes(seed), f.path).toBe(false);
   });
 
   it('the operator key pair is a real OpenSSH ed25519 pair', async (ctx) => {

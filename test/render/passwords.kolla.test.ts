@@ -4,13 +4,14 @@
 //
 // Values are compared in memory; failures name keys or kinds, never values.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { parseDocument } from 'yaml';
-import { KOLLA_PASSWORD_KEYS, renderPasswords, type PasswordKind, type RenderedPasswords } from '../../src/render/passwords.js';
+import { CIAB_OSISM_SEED_KEY, KOLLA_PASSWORD_KEYS, renderPasswords, type PasswordKind, type RenderedPasswords } from '../../src/render/passwords.js';
 import { cleanupKollaHarness, ensureKollaVenv, needVenv, kollaPasswordKeys, type KollaVenv } from '../kolla/harness.js';
 
 const execFileP = promisify(execFile);
@@ -117,7 +118,7 @@ describe('kolla-ansible 2026.1 package (pinned venv)', () => {
     const loaded = await safeLoad(k, oursFile);
     expect(differingKeys(loaded, ours.values)).toEqual([]);
     expect(loaded.keystone_admin_password === ADMIN).toBe(true);
-    expect(kindsOf(loaded)).toEqual({ ...sortedKinds(), keystone_admin_password: 'other' });
+    expect(kindsOf(loaded)).toEqual({ ...sortedKinds(), [CIAB_OSISM_SEED_KEY]: 'password', keystone_admin_password: 'other' });
   });
 
   it('kolla-genpwd on our file changes nothing (we filled every key it fills)', async (ctx) => {
@@ -126,23 +127,28 @@ describe('kolla-ansible 2026.1 package (pinned venv)', () => {
     expect(differingKeys(after, await safeLoad(k, oursFile))).toEqual([]);
   }, TIMEOUT);
 
-  it('re-rendering a file kolla-genpwd wrote keeps every value (PyYAML reads both the same)', async (ctx) => {
+  it('re-rendering a file kolla-genpwd wrote keeps every value and adds only the OSISM seed (PyYAML reads both the same)', async (ctx) => {
     const k = need(ctx);
     const theirsFile = await genpwd(k, releaseFile(k), 'genpwd-release-2.yml');
+    let generatedBytes = 0;
     const again = await renderPasswords({
       existing: await readFile(theirsFile, 'utf8'),
       adminPassword: null,
-      random: { bytes: () => { throw new Error('nothing may be generated'); }, sshKeyPair: () => Promise.reject(new Error('nothing may be generated')) },
+      // only the seed (ciab's key, unknown to kolla) is new: a handful of bytes for one 40-character password
+      random: { bytes: (n) => ((generatedBytes += n), randomBytes(n)), sshKeyPair: () => Promise.reject(new Error('no key may be generated')) },
     });
     const againFile = path.join(work, 'genpwd-rerendered.yml');
     await writeFile(againFile, again.file.content, { mode: 0o600 });
-    expect(differingKeys(await safeLoad(k, againFile), await safeLoad(k, theirsFile))).toEqual([]);
+    expect(differingKeys(await safeLoad(k, againFile), await safeLoad(k, theirsFile))).toEqual([CIAB_OSISM_SEED_KEY]);
+    expect(generatedBytes).toBeGreaterThan(0);
+    expect(generatedBytes).toBeLessThan(1024);
   }, TIMEOUT);
 
-  it('kolla-mergepwd --old OURS --new <release> keeps all our values', async (ctx) => {
+  it('kolla-mergepwd --old OURS --new <release> keeps all our values, ciab\'s OSISM seed too', async (ctx) => {
     const k = need(ctx);
     const merged = await safeLoad(k, await mergepwd(k, oursFile, 'merged.yml'));
     expect(differingKeys(merged, ours.values)).toEqual([]);
+    expect(typeof merged[CIAB_OSISM_SEED_KEY] === 'string' && merged[CIAB_OSISM_SEED_KEY] === ours.values[CIAB_OSISM_SEED_KEY]).toBe(true);
   }, TIMEOUT);
 
   it('re-rendering a file of an earlier release gives what kolla-mergepwd + kolla-genpwd give', async (ctx) => {

@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
 import { UserError } from '../../src/model/errors.js';
 import {
+  CIAB_OSISM_SEED_KEY,
   KOLLA_PASSWORD_KEYS,
   PASSWORDS_MODE,
   randomString,
@@ -150,7 +151,8 @@ describe('a first render (default source: node:crypto)', () => {
   });
 
   it('has every release key, each in the format of its kind', () => {
-    expect(Object.keys(real.values).sort()).toEqual(Object.keys(KOLLA_PASSWORD_KEYS).sort());
+    expect(Object.keys(real.values).sort()).toEqual([...Object.keys(KOLLA_PASSWORD_KEYS), CIAB_OSISM_SEED_KEY].sort());
+    expect(FORMAT.password.test(real.values[CIAB_OSISM_SEED_KEY] as string)).toBe(true);
     const wrong: string[] = [];
     for (const [key, kind] of Object.entries(KINDS)) {
       const v = real.values[key];
@@ -166,7 +168,7 @@ describe('a first render (default source: node:crypto)', () => {
 
   it('all secrets differ from each other', () => {
     const strings = Object.values(real.values).filter((v): v is string => typeof v === 'string');
-    expect(strings.length).toBe(107 - 7 - 1);
+    expect(strings.length).toBe(107 - 7 - 1 + 1); // + ciab's OSISM seed
     expect(new Set(strings).size).toBe(strings.length);
     expect(new Set(pairs.map((p) => p.public_key)).size).toBe(7);
   });
@@ -217,7 +219,7 @@ describe('a first render (default source: node:crypto)', () => {
     expect(differingKeys(parse(content, { version: '1.1' }) as Record<string, unknown>, real.values)).toEqual([]);
     const topKeys = content.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(':')[0]!);
     expect(topKeys).toEqual([...topKeys].sort());
-    expect(topKeys).toHaveLength(107);
+    expect(topKeys).toHaveLength(108); // kolla's 107 and ciab's seed
     // booleans, not toMatch: a failing toMatch would print the file
     expect(content.includes('\ndocker_registry_password: null\n')).toBe(true);
     expect(/[{}[\]]/.test(content), 'flow style').toBe(false);
@@ -264,7 +266,7 @@ describe('generators', () => {
     const c = await renderPasswords({ existing: null, adminPassword: null, random: seededRandom('s2', pairs) });
     expect(sha(a.file.content)).toBe(sha(b.file.content));
     expect(sha(a.file.content)).not.toBe(sha(c.file.content));
-    expect(differingKeys(a.values, c.values).length).toBe(107 - 1 - 7); // ssh pairs come from the same list
+    expect(differingKeys(a.values, c.values).length).toBe(107 - 1 - 7 + 1); // ssh pairs come from the same list; + the OSISM seed
   });
 
   it('starts the 7 ssh key pairs before awaiting any (concurrent generation)', async () => {
@@ -320,6 +322,16 @@ describe('re-render (like kolla-mergepwd, then kolla-genpwd)', () => {
     const again = await renderPasswords({ existing: first.file.content, adminPassword: null, random: source });
     expect(sha(again.file.content)).toBe(sha(first.file.content));
     expect(source.sshCalls).toBe(0);
+  });
+
+  it('keeps the OSISM seed when the admin password changes, and adds one to a file from before it existed', async () => {
+    const changed = await renderPasswords({ existing: first.file.content, adminPassword: 'A-new-admin-password-1', random: seededRandom('other', pairs) });
+    expect(differingKeys(first.values, changed.values)).toEqual(['keystone_admin_password']);
+    const doc = parseDocument(first.file.content, { version: '1.1' });
+    doc.delete(CIAB_OSISM_SEED_KEY);
+    const older = await renderPasswords({ existing: doc.toString(), adminPassword: null, random: seededRandom('other', pairs) });
+    expect(differingKeys(first.values, older.values)).toEqual([CIAB_OSISM_SEED_KEY]);
+    expect(FORMAT.password.test(older.values[CIAB_OSISM_SEED_KEY] as string)).toBe(true);
   });
 
   it('adds a key the file lacks and keeps all others', async () => {
