@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { execFile } from 'node:child_process';
 import type { CommandResult, HostReader, TcpProbe } from './types.js';
 
-export function createHostReader(): HostReader {
+export function createHostReader(vars: Readonly<Record<string, string | undefined>> = process.env): HostReader {
   return {
     async readText(path) {
       try {
@@ -54,7 +54,7 @@ export function createHostReader(): HostReader {
         execFile(
           command,
           [...args],
-          { timeout: options.timeoutMs ?? 10_000, env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 32 * 1024 * 1024 },
+          { timeout: options.timeoutMs ?? 10_000, env: { ...vars, LC_ALL: 'C' }, maxBuffer: 32 * 1024 * 1024 },
           (error, stdout, stderr) => {
             const err = error as (NodeJS.ErrnoException & { killed?: boolean; signal?: string }) | null;
             resolve({

@@ -1,0 +1,36 @@
+// createEnv: the one Env of this process, built in main and passed down. Nothing else reads process.env,
+// process.cwd() or the process's streams.
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createHostReader } from './host.js';
+import { createLocalFiles } from './local-files.js';
+import { createProcesses } from './processes.js';
+import { createProcessSignals, createTerminal } from './terminal.js';
+import type { Clock, Env } from './types.js';
+
+/** The project folder (holds profiles/, templates/, ansible/), found from this file's place in dist/. */
+export const PROJECT_ROOT = path.join(import.meta.dirname, '..', '..');
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  monotonicMs: () => performance.now(),
+  sleep: (ms, signal) => delay(ms, undefined, { signal }).catch((error: unknown) => (signal?.aborted ? undefined : Promise.reject(error))),
+};
+
+export function createEnv(): Env {
+  const vars: Readonly<Record<string, string | undefined>> = { ...process.env };
+  return {
+    host: createHostReader(vars),
+    files: createLocalFiles(),
+    processes: createProcesses(vars),
+    clock: systemClock,
+    terminal: createTerminal({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, vars),
+    signals: createProcessSignals(),
+    vars,
+    cwd: process.cwd(),
+    projectRoot: PROJECT_ROOT,
+  };
+}
+
+export type * from './types.js';
