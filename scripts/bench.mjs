@@ -70,11 +70,13 @@ if (!only || only === 'plan') {
     timeInFreshProcess(`
       import { performance } from 'node:perf_hooks';
       const { detectHost } = await import('./dist/detect/index.js');
-      const { createHostReader } = await import('./dist/env/host.js');
-      const { loadProfiles } = await import('./dist/profiles/load.js');
+      const { createEnv } = await import('./dist/env/index.js');
+      const { loadProfiles: loadProfilesFrom } = await import('./dist/app/inputs.js');
       const { planSession } = await import('./dist/app/session.js');
-      const facts = await detectHost(createHostReader(), { uplink: false });
-      const options = { skip: ['cpu', 'memory', 'disk-space', 'uplink', 'storage', 'ports', 'services', 'time'], overrides: { profile: 'workshop' }, env: {} };
+      const env = createEnv();
+      const loadProfiles = () => loadProfilesFrom(env);
+      const facts = await detectHost(env.host, { uplink: false, installerPath: env.cwd });
+      const options = { skip: ['cpu', 'memory', 'disk-space', 'uplink', 'storage', 'ports', 'services', 'time'], overrides: { profile: 'workshop' }, vars: {} };
       let profiles = await loadProfiles();
       const times = [];
       for (let i = 0; i < ${iterations}; i += 1) {
@@ -100,11 +102,12 @@ if (!only || only === 'render') {
   const setup = `
     import { performance } from 'node:perf_hooks';
     const { detectHost } = await import('./dist/detect/index.js');
-    const { createHostReader } = await import('./dist/env/host.js');
-    const { loadProfiles } = await import('./dist/profiles/load.js');
+    const { createEnv } = await import('./dist/env/index.js');
+    const { loadProfiles, loadHostTemplates } = await import('./dist/app/inputs.js');
     const { planSession } = await import('./dist/app/session.js');
     const { renderFiles } = await import('./dist/render/index.js');
-    const facts = await detectHost(createHostReader(), { uplink: false });
+    const env = createEnv();
+    const facts = await detectHost(env.host, { uplink: false, installerPath: env.cwd });
     const GiB = 1024 ** 3;
     Object.assign(facts.cpu, { threads: 32, cores: 16, kvm: { present: true, usable: true, reason: null } });
     Object.assign(facts.memory, { totalBytes: 128 * GiB, availableBytes: 120 * GiB });
@@ -113,9 +116,9 @@ if (!only || only === 'render') {
     facts.disks.push({ name: 'nvme9n1', path: '/dev/nvme9n1', type: 'disk', sizeBytes: 1024 * GiB, model: 'bench', serial: null, transport: 'nvme', rotational: false, removable: false, readOnly: false, partitionTable: null, partitions: [], signatures: [], mountpoints: [], holders: [], byId: null, usable: true, reasons: [] });
     const mgmt = facts.nics.find((n) => n.defaultRoute)?.addresses.find((a) => a.family === 'inet');
     const vip = mgmt.address.split('.').slice(0, 3).concat('250').join('.');
-    const s = planSession({ facts, profiles: await loadProfiles(), sources: { overrides: { profile: 'sandbox', 'network.vip': vip } }, options: { skip: ['os', 'time', 'hostname', 'services', 'ports'], env: {} } });
+    const s = planSession({ facts, profiles: await loadProfiles(env), sources: { overrides: { profile: 'sandbox', 'network.vip': vip } }, options: { skip: ['os', 'time', 'hostname', 'services', 'ports'], vars: {} } });
     if (!s.plan) throw new Error('no sandbox plan: ' + s.resolution.missing.join(', '));
-    const input = { plan: s.plan, answers: {}, adminPassword: null };`;
+    const input = { plan: s.plan, answers: {}, adminPassword: null, templates: await loadHostTemplates(env) };`;
   const keys = timeInFreshProcess(`${setup}
     const t = performance.now();
     await renderFiles({ ...input, existingPasswords: null });

@@ -2,15 +2,24 @@
 // lazily inside the actions that need them, so `ciab --help` stays fast.
 import { Command, CommanderError, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { BlockedError, EXIT, ExternalError, InterruptedError, UserError } from './model/errors.js';
+import type { Env } from './env/types.js';
 import { VERSION } from './version.js';
 
-export function buildProgram() {
+export function buildProgram(env: Env) {
   const program = new Command('ciab')
     .description('Cloud-in-a-Box: turn this machine into a small, real OpenStack cloud (kolla-ansible, OSISM).')
     .version(VERSION, '-V, --version')
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: () => {} })
+    .configureOutput({
+      writeOut: (text) => env.terminal.stdout.write(text),
+      writeErr: (text) => env.terminal.stderr.write(text),
+      outputError: () => {},
+      getOutHelpWidth: () => env.terminal.columns(),
+      getErrHelpWidth: () => env.terminal.columns(),
+      getOutHasColors: () => env.terminal.colour('stdout'),
+      getErrHasColors: () => env.terminal.colour('stderr'),
+    })
     .addHelpText(
       'after',
       '\nWithout a command, ciab opens the installer on a terminal (`ciab install`); without a terminal it shows what it found\non this machine and the plan it would carry out (`ciab plan`).\n',
@@ -23,14 +32,13 @@ export function buildProgram() {
         const near = names.find((n) => editDistance(n, unknown) <= 2);
         throw new UserError(`unknown command '${unknown}'${near ? ` (Did you mean ${near}?)` : ''}`, `commands: ${names.join(', ')}; see ciab --help`);
       }
-      const { interactiveTerminal } = await import('./ui/wizard/terminal.js');
-      if (interactiveTerminal()) {
+      if (env.terminal.interactive) {
         const { runInstall } = await import('./commands/install.js');
-        await runInstall({ stateDir: process.env.CIAB_STATE_DIR });
+        await runInstall(env, { stateDir: env.vars.CIAB_STATE_DIR });
         return;
       }
       const { runPlan } = await import('./commands/plan.js');
-      await runPlan({ showFacts: true });
+      await runPlan(env, { showFacts: true });
     });
 
   program
@@ -46,7 +54,7 @@ export function buildProgram() {
     )
     .action(async (options) => {
       const { runDetect } = await import('./commands/detect.js');
-      await runDetect(options);
+      await runDetect(env, options);
     });
 
   const planOptions = (command: Command<[], {}>) =>
@@ -55,7 +63,7 @@ export function buildProgram() {
       .option('--profile <id>', 'use this profile instead of the recommended one')
       .option('--facts <file>', 'plan for recorded facts (`ciab detect --json > facts.json`) instead of this machine')
       .option('--profiles <dir>', 'read profiles from DIR instead of the built-in ones')
-      .option('--state-dir <dir>', 'where saved answers live (env CIAB_STATE_DIR)', process.env.CIAB_STATE_DIR ?? '/etc/ciab')
+      .option('--state-dir <dir>', 'where saved answers live (env CIAB_STATE_DIR)', env.vars.CIAB_STATE_DIR ?? '/etc/ciab')
       .option('--skip-check <id>', 'accept a blocking check by id (repeatable)', collect, [] as string[])
       .option('--json', 'print JSON on stdout, nothing else')
       .option('--no-uplink-check', 'do not probe the container registry')
@@ -69,7 +77,7 @@ export function buildProgram() {
     .addHelpText('after', '\nExit codes: 0 a plan with nothing blocking, 2 bad input, 3 blocked (nothing fits or a check blocks).\n')
     .action(async (options) => {
       const { runPlan } = await import('./commands/plan.js');
-      await runPlan(options);
+      await runPlan(env, options);
     });
 
   planOptions(program.command('preflight').description('Run the checks for a profile and say what blocks it and what to do (changes nothing).'))
@@ -77,7 +85,7 @@ export function buildProgram() {
     .addHelpText('after', '\nExit codes: 0 nothing blocks, 2 bad input, 3 a check blocks.\n')
     .action(async (options) => {
       const { runPreflight } = await import('./commands/plan.js');
-      await runPreflight(options);
+      await runPreflight(env, options);
     });
 
   planOptions(program.command('render').description('Write the configuration for the plan into a folder: kolla-ansible, host network, clouds.yaml, OSISM repository.'))
@@ -87,7 +95,7 @@ export function buildProgram() {
     .addHelpText('after', '\nExit codes: 0 written, 2 bad input or an unwritable folder (nothing written), 3 a check blocks.\n')
     .action(async (options) => {
       const { runRender } = await import('./commands/render.js');
-      await runRender(options);
+      await runRender(env, options);
     });
 
   planOptions(
@@ -103,7 +111,7 @@ export function buildProgram() {
     )
     .action(async (options) => {
       const { runInstall } = await import('./commands/install.js');
-      await runInstall(options);
+      await runInstall(env, options);
     });
 
   program
@@ -113,7 +121,7 @@ export function buildProgram() {
     .option('--facts <file>', 'fill in the defaults for recorded facts')
     .action(async (options) => {
       const { runAnswersTemplate } = await import('./commands/answers-template.js');
-      await runAnswersTemplate(options);
+      await runAnswersTemplate(env, options);
     });
 
   return program;
@@ -138,7 +146,7 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 /** Map any error to one message on stderr and an exit code. Stack traces only for bugs. */
-export function reportError(error: unknown, stderr: NodeJS.WritableStream = process.stderr, usage = 'ciab [options] [command]'): number {
+export function reportError(error: unknown, stderr: NodeJS.WritableStream, usage = 'ciab [options] [command]'): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
       return EXIT.ok;
@@ -181,13 +189,14 @@ function indent(text: string): string {
 
 export { InvalidArgumentError, Option };
 
-export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/** Run ciab for argv (node's form: [node, script, ...args]) over an Env; returns the exit code. */
+export async function runCli(argv: string[], env: Env): Promise<number> {
+  const program = buildProgram(env);
   try {
     await program.parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
-    return reportError(error, process.stderr, usageFor(program, argv));
+    return reportError(error, env.terminal.stderr, usageFor(program, argv));
   }
 }
 

@@ -2,25 +2,23 @@
 // Domain only: values in, values out; nothing here prints or prompts.
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { readOptionalFile } from '../env/files.js';
-import { compareWithDisk, ensureWritableDir, writeFileSet, type PlannedWrite } from '../env/write-files.js';
+import type { Env } from '../env/types.js';
 import { UserError } from '../model/errors.js';
-import type { RenderedFile } from '../model/files.js';
-import { QUESTIONS, type AnswerKey, type Choice, type FlatAnswers, type Question, type QuestionContext } from '../questions/definitions.js';
+import type { Rendered } from '../model/files.js';
+import type { AnswerKey, Choice, FlatAnswers, Question, QuestionContext } from '../model/questions.js';
+import { QUESTIONS } from '../questions/definitions.js';
 import { toAnswersFile } from '../questions/resolve.js';
 import { renderFiles } from '../render/index.js';
 import { loadAnswerSources, loadFacts, planSession, type Session, type SessionOptions } from './session.js';
-import { loadProfiles } from '../profiles/load.js';
+import { loadHostTemplates, loadProfiles, readOptionalFile } from './inputs.js';
+import { compareWithDisk, ensureWritableDir, writeFileSet } from './write-files.js';
 
 export interface InstallerOptions extends SessionOptions {
   /** Where the configuration is written on confirm. */
   out: string;
 }
 
-export interface Rendered {
-  files: RenderedFile[];
-  writes: PlannedWrite[];
-}
+export type { Rendered } from '../model/files.js';
 
 export interface Installer {
   readonly options: InstallerOptions;
@@ -44,31 +42,33 @@ export interface Installer {
  * Render the plan for a folder and compare with what is there (nothing written). An earlier passwords.yml in
  * the folder keeps its secrets.
  */
-export async function renderForFolder(session: Session, outDir: string): Promise<Rendered> {
+export async function renderForFolder(env: Env, session: Session, outDir: string): Promise<Rendered> {
   if (!session.plan || !session.answers) throw new UserError(`not every question is answered: ${session.resolution.missing.join(', ')}`);
-  const out = path.resolve(outDir);
+  const out = path.resolve(env.cwd, outDir);
   const passwordsFile = path.join(out, 'kolla', 'passwords.yml');
   const { files } = await renderFiles({
     plan: session.plan,
     answers: toAnswersFile(session.resolution.answers, session.resolution.origins),
     adminPassword: session.answers.admin_password,
-    existingPasswords: await readOptionalFile(passwordsFile),
+    existingPasswords: await readOptionalFile(env, passwordsFile),
     existingPasswordsFile: passwordsFile,
+    templates: await loadHostTemplates(env),
   });
-  return { files, writes: await compareWithDisk(out, files) };
+  return { files, writes: await compareWithDisk(env.files, out, files) };
 }
 
 function context(session: Session): QuestionContext {
   return { facts: session.facts, profiles: session.profiles, recommended: session.ranking.recommended, answers: session.resolution.answers, env: {} };
 }
 
-export async function createInstaller(options: InstallerOptions): Promise<Installer> {
-  const [facts, profiles] = await Promise.all([loadFacts(options), loadProfiles(options.profilesDir)]);
-  const { file, saved } = await loadAnswerSources(options);
+export async function createInstaller(env: Env, options: InstallerOptions): Promise<Installer> {
+  const [facts, profiles] = await Promise.all([loadFacts(env, options), loadProfiles(env, options.profilesDir)]);
+  const { file, saved } = await loadAnswerSources(env, options);
+  const vars = options.vars ?? env.vars;
 
   const installer: Installer = {
     options,
-    evaluate: (given) => planSession({ facts, profiles, sources: { file, saved, overrides: { ...options.overrides, ...given } }, options }),
+    evaluate: (given) => planSession({ facts, profiles, sources: { file, saved, overrides: { ...options.overrides, ...given } }, options: { ...options, vars } }),
     questions: () => QUESTIONS,
     applies: (question, session) => session.resolution.origins[question.key] !== 'not asked',
     choices: (question, session) => question.choices?.(context(session)) ?? [],
@@ -83,16 +83,16 @@ export async function createInstaller(options: InstallerOptions): Promise<Instal
     },
     answersFileText: (session) =>
       `# Cloud-in-a-Box answers, saved by the installer. Reproduce this install: ciab install --answers FILE\n${stringify({ ...toAnswersFile(session.resolution.answers, session.resolution.origins), ...(session.skip.length > 0 ? { skip_checks: session.skip } : {}) })}`,
-    render: (session) => renderForFolder(session, options.out),
+    render: (session) => renderForFolder(env, session, options.out),
     async write(session, rendered) {
-      const out = path.resolve(options.out);
-      await ensureWritableDir(out);
-      await writeFileSet(out, rendered.writes);
-      const state = path.resolve(options.stateDir ?? '/etc/ciab');
-      await ensureWritableDir(state);
+      const out = path.resolve(env.cwd, options.out);
+      await ensureWritableDir(env.files, out);
+      await writeFileSet(env.files, out, rendered.writes);
+      const state = path.resolve(env.cwd, options.stateDir ?? '/etc/ciab');
+      await ensureWritableDir(env.files, state, '--state-dir');
       const answersFile = path.join(state, 'answers.yaml');
       const text = installer.answersFileText(session);
-      await writeFileSet(state, await compareWithDisk(state, [{ path: 'answers.yaml', mode: 0o644, content: text, secret: false }]));
+      await writeFileSet(env.files, state, await compareWithDisk(env.files, state, [{ path: 'answers.yaml', mode: 0o644, content: text, secret: false }]));
       return { out, answersFile };
     },
   };

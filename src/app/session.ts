@@ -2,8 +2,7 @@
 // load facts, profiles and answers; rank; resolve; plan; check. No printing here — values in, values out.
 import path from 'node:path';
 import { detectHost, type DetectOptions } from '../detect/index.js';
-import { readOptionalFile, readUserFile } from '../env/files.js';
-import { createHostReader } from '../env/host.js';
+import type { Env } from '../env/types.js';
 import { AnswersFile, type Answers } from '../model/answers.js';
 import { BlockedError, UserError } from '../model/errors.js';
 import { HostFacts } from '../model/facts.js';
@@ -13,9 +12,10 @@ import type { Profile } from '../model/profile.js';
 import { readYaml, type YamlSource } from '../model/yaml-input.js';
 import { buildPlan } from '../plan/build.js';
 import { CHECK_IDS, runAllChecks } from '../preflight/plan-checks.js';
-import { loadProfiles } from '../profiles/load.js';
 import { applySkips, rankProfiles, type Ranking } from '../profiles/rank.js';
-import type { AnswerKey, FlatAnswers } from '../questions/definitions.js';
+import type { AnswerKey, FlatAnswers } from '../model/questions.js';
+import type { Session } from '../model/session.js';
+import { loadProfiles, readOptionalFile, readUserFile } from './inputs.js';
 import { resolveAnswers, toAnswers, type AnswerSources, type Resolution } from '../questions/resolve.js';
 
 export const DEFAULT_STATE_DIR = '/etc/ciab';
@@ -31,41 +31,29 @@ export interface SessionOptions {
   skip?: string[];
   detect?: Partial<DetectOptions>;
   overrides?: Partial<FlatAnswers>;
-  env?: NodeJS.ProcessEnv;
+  /** The process environment (proxies, TZ); from env.vars. */
+  vars?: Readonly<Record<string, string | undefined>>;
 }
 
-export interface Session {
-  facts: HostFacts;
-  profiles: Profile[];
-  ranking: Ranking;
-  sources: AnswerSources;
-  skip: string[];
-  resolution: Resolution;
-  /** Set when every question has an answer. */
-  answers: Answers | null;
-  plan: DeploymentPlan | null;
-  /** Findings for the chosen profile (host checks, and plan checks once there is a plan). */
-  findings: Finding[];
-  profile: Profile | null;
-}
+export type { Session } from '../model/session.js';
 
-export async function loadFacts(options: SessionOptions): Promise<HostFacts> {
+export async function loadFacts(env: Env, options: SessionOptions): Promise<HostFacts> {
   if (options.factsFile) {
-    const text = await readUserFile(options.factsFile, 'the facts file');
+    const text = await readUserFile(env, options.factsFile, 'the facts file');
     return readYaml(options.factsFile, text, HostFacts).value;
   }
-  return detectHost(createHostReader(), options.detect);
+  return detectHost(env.host, { installerPath: env.cwd, ...options.detect });
 }
 
-export async function loadAnswerSources(options: SessionOptions): Promise<AnswerSources> {
+export async function loadAnswerSources(env: Env, options: SessionOptions): Promise<AnswerSources> {
   const sources: AnswerSources = { overrides: options.overrides };
   if (options.answersFile) {
-    const text = await readUserFile(options.answersFile, 'the answers file');
+    const text = await readUserFile(env, options.answersFile, 'the answers file');
     const { value, source } = readYaml(options.answersFile, text, AnswersFile);
     sources.file = { values: value, source };
   }
   const savedFile = path.join(options.stateDir ?? DEFAULT_STATE_DIR, 'answers.yaml');
-  const savedText = await readOptionalFile(savedFile);
+  const savedText = await readOptionalFile(env, savedFile);
   if (savedText !== null) sources.saved = { values: readYaml(savedFile, savedText, AnswersFile).value, file: savedFile };
   return sources;
 }
@@ -76,9 +64,9 @@ function checkSkipIds(skip: readonly string[], where: (id: string) => string): v
   }
 }
 
-export async function openSession(options: SessionOptions): Promise<Session> {
-  const [facts, profiles, sources] = await Promise.all([loadFacts(options), loadProfiles(options.profilesDir), loadAnswerSources(options)]);
-  return planSession({ facts, profiles, sources, options });
+export async function openSession(env: Env, options: SessionOptions): Promise<Session> {
+  const [facts, profiles, sources] = await Promise.all([loadFacts(env, options), loadProfiles(env, options.profilesDir), loadAnswerSources(env, options)]);
+  return planSession({ facts, profiles, sources, options: { vars: env.vars, ...options } });
 }
 
 /** Everything after loading: pure, and what the benchmark times. */
@@ -93,7 +81,7 @@ export function planSession(input: { facts: HostFacts; profiles: Profile[]; sour
     offlineBundle: (sources.overrides?.['images.offline_bundle'] ?? sources.file?.values.images?.offline_bundle) || null,
   };
   const ranking = rankProfiles(facts, profiles, { skip, images });
-  const env = options.env ?? process.env;
+  const env = options.vars ?? {};
   const resolution = resolveAnswers(
     {
       facts,

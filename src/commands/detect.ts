@@ -1,8 +1,8 @@
 // `ciab detect`: read the machine, print a summary (or JSON), optionally save the raw readings.
-import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { detectHost } from '../detect/index.js';
-import { createHostReader } from '../env/host.js';
 import { recordHost } from '../env/recording.js';
+import type { Env } from '../env/types.js';
 import { UserError } from '../model/errors.js';
 
 export interface DetectCommandOptions {
@@ -12,24 +12,25 @@ export interface DetectCommandOptions {
   record?: string;
 }
 
-export async function runDetect(options: DetectCommandOptions): Promise<void> {
-  const real = createHostReader();
-  const recorder = options.record ? recordHost(real) : null;
-  const facts = await detectHost(recorder?.reader ?? real, {
+export async function runDetect(env: Env, options: DetectCommandOptions): Promise<void> {
+  const recorder = options.record ? recordHost(env.host) : null;
+  const facts = await detectHost(recorder?.reader ?? env.host, {
     uplink: options.uplinkCheck !== false,
     loopDevices: Boolean(options.loopDevices),
+    installerPath: env.cwd,
   });
   if (recorder && options.record) {
     try {
-      await writeFile(options.record, `${JSON.stringify(recorder.recording, null, 2)}\n`);
+      await env.files.writeAtomic(path.resolve(env.cwd, options.record), `${JSON.stringify(recorder.recording, null, 2)}\n`);
     } catch (error) {
       throw new UserError(`--record ${options.record}: cannot write (${(error as NodeJS.ErrnoException).code})`);
     }
   }
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(facts, null, 2)}\n`);
+    env.terminal.stdout.write(`${JSON.stringify(facts, null, 2)}\n`);
     return;
   }
   const { formatFactsSummary } = await import('../ui/facts-summary.js');
-  process.stdout.write(formatFactsSummary(facts));
+  const { createStyle } = await import('../ui/style.js');
+  env.terminal.stdout.write(formatFactsSummary(facts, createStyle(env.terminal.colour())));
 }

@@ -3,14 +3,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInstaller, type Installer, type InstallerOptions } from '../app/installer.js';
+import { createWizardModel } from '../app/wizard-model.js';
 import { DEFAULT_STATE_DIR, refuseIfBlocked, requireComplete } from '../app/session.js';
-import { fileExists } from '../env/files.js';
-import { compareWithDisk, ensureWritableDir, writeFileSet } from '../env/write-files.js';
+import { compareWithDisk, ensureWritableDir, writeFileSet } from '../app/write-files.js';
+import type { Env } from '../env/types.js';
 import { InterruptedError, UserError } from '../model/errors.js';
 import { describeChanges, filesJson } from '../render/diff.js';
-import { colourWanted, createStyle } from '../ui/style.js';
+import { createStyle } from '../ui/style.js';
 import { nextCommands } from '../ui/wizard/next-commands.js';
-import { interactiveTerminal } from '../ui/wizard/terminal.js';
 import { sessionOptions, type PlanCommandOptions } from './plan.js';
 
 export interface InstallCommandOptions extends PlanCommandOptions {
@@ -22,16 +22,16 @@ export function installerOptions(o: InstallCommandOptions): InstallerOptions {
   return { ...sessionOptions(o), stateDir, out: o.out ?? path.join(stateDir, 'config') };
 }
 
-export async function runInstall(o: InstallCommandOptions): Promise<void> {
+export async function runInstall(env: Env, o: InstallCommandOptions): Promise<void> {
   const options = installerOptions(o);
-  if (o.answers || o.json || !interactiveTerminal()) {
-    await runUnattended(await createInstaller(options), o);
+  if (o.answers || o.json || !env.terminal.interactive) {
+    await runUnattended(env, await createInstaller(env, options), o);
     return;
   }
   // Only the terminal path loads ink and react; start loading them while the machine is read.
-  const wizard = loadWizard();
+  const wizard = loadWizard(env);
   wizard.catch(() => {});
-  await runInteractive(await createInstaller(options), wizard);
+  await runInteractive(env, await createInstaller(env, options), wizard);
 }
 
 type WizardModule = typeof import('../ui/wizard/run-wizard.js');
@@ -40,19 +40,19 @@ type WizardModule = typeof import('../ui/wizard/run-wizard.js');
  * The wizard as bundled by scripts/bundle-wizard.mjs at build time (one file instead of ~800 modules: the first
  * screen appears about a second sooner); the plain compiled modules when no bundle was built.
  */
-async function loadWizard(): Promise<WizardModule> {
+async function loadWizard(env: Env): Promise<WizardModule> {
   const bundle = new URL('../ui/wizard/run-wizard.bundle.js', import.meta.url);
-  if (await fileExists(fileURLToPath(bundle))) return (await import(bundle.href)) as WizardModule;
+  if (await env.files.exists(fileURLToPath(bundle))) return (await import(bundle.href)) as WizardModule;
   return import('../ui/wizard/run-wizard.js');
 }
 
 /** Save the answers file where the person typed (relative to the current folder); returns the absolute path. */
-export async function saveAnswersFile(file: string, text: string): Promise<string> {
-  const target = path.resolve(file);
+export async function saveAnswersFile(env: Env, file: string, text: string): Promise<string> {
+  const target = path.resolve(env.cwd, file);
   const dir = path.dirname(target);
   try {
-    await ensureWritableDir(dir);
-    await writeFileSet(dir, await compareWithDisk(dir, [{ path: path.basename(target), mode: 0o644, content: text, secret: false }]));
+    await ensureWritableDir(env.files, dir);
+    await writeFileSet(env.files, dir, await compareWithDisk(env.files, dir, [{ path: path.basename(target), mode: 0o644, content: text, secret: false }]));
   } catch (error) {
     const why = error instanceof Error ? error.message.replace(/^--out [^:]*: /, '') : String(error);
     throw new UserError(`cannot save ${target}: ${why}`);
@@ -60,33 +60,45 @@ export async function saveAnswersFile(file: string, text: string): Promise<strin
   return target;
 }
 
-async function hasSecrets(installer: Installer): Promise<boolean> {
-  return fileExists(path.join(path.resolve(installer.options.out), 'kolla', 'passwords.yml'));
+async function hasSecrets(env: Env, installer: Installer): Promise<boolean> {
+  return env.files.exists(path.join(path.resolve(env.cwd, installer.options.out), 'kolla', 'passwords.yml'));
 }
 
-async function runInteractive(installer: Installer, wizard: Promise<WizardModule>): Promise<void> {
+async function runInteractive(env: Env, installer: Installer, wizard: Promise<WizardModule>): Promise<void> {
   const { runWizard } = await wizard;
-  const outcome = await runWizard({ installer, saveAnswers: saveAnswersFile, hasSecrets: await hasSecrets(installer), colour: colourWanted(process.stdout) });
+  const { stdin, stdout, stderr } = env.terminal;
+  const outcome = await runWizard({
+    installer: createWizardModel(installer, env.cwd),
+    saveAnswers: (file, text) => saveAnswersFile(env, file, text),
+    hasSecrets: await hasSecrets(env, installer),
+    colour: env.terminal.colour(),
+    streams: { stdin, stdout, stderr },
+    // The wizard does not own the signals: a kill or a closing terminal reaches it through env.signals.
+    onStopSignal: (stop) => {
+      const offs = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((name) => env.signals.on(name, stop));
+      return () => offs.forEach((off) => off());
+    },
+  });
   if (outcome.status === 'cancelled') throw new InterruptedError('cancelled — nothing on this machine was changed');
 }
 
-async function runUnattended(installer: Installer, o: InstallCommandOptions): Promise<void> {
+async function runUnattended(env: Env, installer: Installer, o: InstallCommandOptions): Promise<void> {
   const session = installer.evaluate({});
   // No prompts here: the first question without an answer is an error naming its answers-file key.
   requireComplete(session);
   refuseIfBlocked(session, 'installing');
-  const out = path.resolve(installer.options.out);
-  await ensureWritableDir(out);
-  if (!(await hasSecrets(installer))) process.stderr.write('Generating the secrets for this install (7 RSA-4096 keys take a few seconds)…\n');
+  const out = path.resolve(env.cwd, installer.options.out);
+  await ensureWritableDir(env.files, out);
+  if (!(await hasSecrets(env, installer))) env.terminal.stderr.write('Generating the secrets for this install (7 RSA-4096 keys take a few seconds)…\n');
   const rendered = await installer.render(session);
   const written = await installer.write(session, rendered);
   if (o.json) {
-    process.stdout.write(
+    env.terminal.stdout.write(
       `${JSON.stringify({ out: written.out, answersFile: written.answersFile, files: filesJson(rendered.writes) }, null, 2)}\n`,
     );
     return;
   }
-  const style = createStyle(colourWanted(process.stdout));
+  const style = createStyle(env.terminal.colour());
   const changed = rendered.writes.filter((w) => w.change !== 'unchanged');
   const lines = [
     style.bold(`Wrote the ${session.plan.profile.title} configuration in ${written.out}`),
@@ -96,5 +108,5 @@ async function runUnattended(installer: Installer, o: InstallCommandOptions): Pr
     style.dim('This version stops here. To deploy by hand:'),
     ...nextCommands(written.out).map((line) => style.dim(`  ${line}`)),
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  env.terminal.stdout.write(`${lines.join('\n')}\n`);
 }

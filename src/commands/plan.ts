@@ -1,9 +1,11 @@
 // `ciab plan` and `ciab preflight`: what fits this machine, what would change, what blocks.
 import { BlockedError } from '../model/errors.js';
 import { blockers, openSession, requireComplete, type Session, type SessionOptions } from '../app/session.js';
+import { QUESTIONS } from '../questions/definitions.js';
 import { toAnswersFile } from '../questions/resolve.js';
 import { formatFindings, formatMissing, formatPlan, formatRanking } from '../ui/report.js';
-import { colourWanted, createStyle } from '../ui/style.js';
+import { createStyle } from '../ui/style.js';
+import type { Env } from '../env/types.js';
 
 export interface PlanCommandOptions {
   answers?: string;
@@ -45,12 +47,12 @@ export function sessionJson(session: Session) {
   };
 }
 
-export async function runPlan(o: PlanCommandOptions): Promise<void> {
-  const session = await openSession(sessionOptions(o));
+export async function runPlan(env: Env, o: PlanCommandOptions): Promise<void> {
+  const session = await openSession(env, sessionOptions(o));
   if (o.answers) requireComplete(session);
-  const style = createStyle(colourWanted(process.stdout));
+  const style = createStyle(env.terminal.colour());
   if (o.json) {
-    process.stdout.write(`${JSON.stringify(sessionJson(session), null, 2)}\n`);
+    env.terminal.stdout.write(`${JSON.stringify(sessionJson(session), null, 2)}\n`);
   } else {
     const out: string[] = [];
     if (o.showFacts) {
@@ -69,7 +71,7 @@ export async function runPlan(o: PlanCommandOptions): Promise<void> {
       out.push(`Profile: ${session.profile.id} (${origin === 'computed' ? 'recommended for this machine' : `from the ${origin}`})`, '');
       if (session.plan) out.push(...formatPlan(session.plan, style), '');
       if (session.resolution.missing.length > 0) {
-        out.push(style.bold('Still to answer (no default on this machine)'), ...formatMissing(session.resolution.missing, style), '');
+        out.push(style.bold('Still to answer (no default on this machine)'), ...formatMissing(session.resolution.missing, QUESTIONS, style), '');
       }
       out.push(style.bold('Checks'), ...formatFindings(session.findings, style, { verbose: o.verbose }), '');
       for (const note of session.resolution.ignoredSaved) out.push(style.dim(`note: saved answer ignored: ${note}`));
@@ -83,7 +85,7 @@ export async function runPlan(o: PlanCommandOptions): Promise<void> {
         ),
       );
     }
-    process.stdout.write(`${out.join('\n')}\n`);
+    env.terminal.stdout.write(`${out.join('\n')}\n`);
   }
   if (!session.profile || blockers(session).length > 0) {
     throw new BlockedError(
@@ -92,16 +94,16 @@ export async function runPlan(o: PlanCommandOptions): Promise<void> {
   }
 }
 
-export async function runPreflight(o: PlanCommandOptions): Promise<void> {
-  const session = await openSession(sessionOptions(o));
+export async function runPreflight(env: Env, o: PlanCommandOptions): Promise<void> {
+  const session = await openSession(env, sessionOptions(o));
   if (o.answers) requireComplete(session);
-  const style = createStyle(colourWanted(process.stdout));
+  const style = createStyle(env.terminal.colour());
   const profileId = session.profile?.id ?? o.profile ?? null;
   // Without a fitting profile, check against the nearest to fitting (the ranking lists it first).
   const rank = session.ranking.profiles.find((r) => r.profile.id === profileId) ?? session.ranking.profiles[0]!;
   const findings = session.plan ? session.findings : rank.findings;
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ profile: rank.profile.id, findings, missing: session.resolution.missing }, null, 2)}\n`);
+    env.terminal.stdout.write(`${JSON.stringify({ profile: rank.profile.id, findings, missing: session.resolution.missing }, null, 2)}\n`);
   } else {
     const out = [style.bold(`Preflight for the ${rank.profile.id} profile`), ...formatFindings(findings, style, { verbose: true })];
     if (!session.plan && session.resolution.missing.length > 0) {
@@ -115,7 +117,7 @@ export async function runPreflight(o: PlanCommandOptions): Promise<void> {
         ),
       );
     }
-    process.stdout.write(`${out.join('\n')}\n`);
+    env.terminal.stdout.write(`${out.join('\n')}\n`);
   }
   const blocked = findings.filter((f) => f.severity === 'block' && !f.skipped);
   if (blocked.length > 0) throw new BlockedError(`${blocked.length} check(s) block the ${rank.profile.id} profile: ${[...new Set(blocked.map((b) => b.id))].join(', ')}`);

@@ -564,7 +564,9 @@ export async function detectDisks(reader: HostReader, notes: Note[], options: De
   }
 
   let installer: DiskContext['installer'] = null;
-  if (mountinfo === null) {
+  if (options.installerPath === null) {
+    // no folder named: nothing to look for (the CLI always passes its working folder)
+  } else if (mountinfo === null) {
     note(`installer media unknown: ${MOUNTINFO} is unreadable`);
   } else {
     const mount = mountFor(options.installerPath, parseMountinfo(mountinfo));

@@ -13,14 +13,14 @@ export interface DetectOptions {
   uplink: boolean;
   /** Offer attached loop devices as candidate disks (testing on a machine without spare disks). */
   loopDevices: boolean;
-  /** A path on the filesystem the installer runs from: that disk is the installer's media. */
-  installerPath: string;
+  /** A path on the filesystem the installer runs from (its working folder): that disk is the installer's media. */
+  installerPath: string | null;
 }
 
 export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
   uplink: true,
   loopDevices: false,
-  installerPath: process.cwd(),
+  installerPath: null,
 };
 
 export async function detectHost(reader: HostReader, options: Partial<DetectOptions> = {}): Promise<HostFacts> {

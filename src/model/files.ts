@@ -1,4 +1,4 @@
-// What the renderer produces: files as data. The writer (render/write.ts) is the only part that touches disk.
+// What the renderer produces: files as data, and what writing them would change. app/write-files.ts writes them.
 
 export interface RenderedFile {
   /** Relative to the output directory, with forward slashes (e.g. "kolla/globals.yml"). */
@@ -11,3 +11,20 @@ export interface RenderedFile {
 }
 
 export type FileSet = RenderedFile[];
+
+/** What writing a file would do to what is on disk. */
+export type FileChange = 'create' | 'update' | 'unchanged' | 'mode';
+
+export interface PlannedWrite {
+  file: RenderedFile;
+  /** Absolute path of the file on disk. */
+  target: string;
+  change: FileChange;
+  previous: string | null;
+}
+
+/** A configuration rendered in memory for a folder, and what writing it there would change. */
+export interface Rendered {
+  files: RenderedFile[];
+  writes: PlannedWrite[];
+}

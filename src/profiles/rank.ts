@@ -2,31 +2,14 @@
 import type { HostFacts } from '../model/facts.js';
 import { blocking, type Finding } from '../model/findings.js';
 import type { Profile } from '../model/profile.js';
+import type { ProfileRank, Ranking } from '../model/ranking.js';
 import { formatBytes } from '../model/units.js';
 import { runHostChecks } from '../preflight/host-checks.js';
 import { storageFinding, uplinkFinding, type ImageSource } from '../preflight/plan-checks.js';
 import { defaultBackend, instanceCapacity, servicesFor } from '../plan/build.js';
 import { spareDisks } from '../plan/disks.js';
 
-export interface ProfileRank {
-  profile: { id: string; title: string; summary: string; for: string };
-  fits: boolean;
-  recommended: boolean;
-  findings: Finding[];
-  /** The block findings that keep it out (empty when it fits). */
-  blockers: Finding[];
-  forecast: {
-    storage: string;
-    vcpus: number | null;
-    memoryBytes: number | null;
-    text: string;
-  };
-}
-
-export interface Ranking {
-  profiles: ProfileRank[];
-  recommended: string | null;
-}
+export type { ProfileRank, Ranking } from '../model/ranking.js';
 
 /** Mark findings whose id the user asked to skip; they stay visible but no longer block. */
 export function applySkips(findings: Finding[], skip: readonly string[]): Finding[] {

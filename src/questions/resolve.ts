@@ -2,29 +2,12 @@
 // A bad value in the answers file is an error naming file:line:key; a question nobody answered is "missing".
 import type { Answers, AnswersFile } from '../model/answers.js';
 import { UserError } from '../model/errors.js';
-import { locate, type KeyPath, type YamlSource } from '../model/yaml-input.js';
+import { locate, type KeyPath } from '../model/yaml-input.js';
+import type { AnswerOrigin, AnswerSources, Resolution } from '../model/session.js';
 import { selectDisks } from '../plan/disks.js';
 import { QUESTIONS, type AnswerKey, type FlatAnswers, type Question, type QuestionContext } from './definitions.js';
 
-export type AnswerOrigin = 'answers file' | 'saved answers' | 'computed' | 'default' | 'not asked';
-
-export interface AnswerSources {
-  /** The answers file given with --answers. */
-  file?: { values: AnswersFile; source: YamlSource };
-  /** Answers saved by an earlier run on this machine. */
-  saved?: { values: AnswersFile; file: string };
-  /** Values fixed on the command line (e.g. --profile), which win over everything. */
-  overrides?: Partial<FlatAnswers>;
-}
-
-export interface Resolution {
-  answers: Partial<FlatAnswers>;
-  origins: Partial<Record<AnswerKey, AnswerOrigin>>;
-  /** Questions without any answer or default, in order. */
-  missing: AnswerKey[];
-  /** Saved answers that no longer fit this machine and were ignored, with why. */
-  ignoredSaved: string[];
-}
+export type { AnswerOrigin, AnswerSources, Resolution } from '../model/session.js';
 
 export function keyPath(key: AnswerKey): string[] {
   return key.split('.');

@@ -1,6 +1,6 @@
 // Show what a render would change. Secret files are named, never shown.
 import { createTwoFilesPatch } from 'diff';
-import type { PlannedWrite } from '../env/write-files.js';
+import type { PlannedWrite } from '../model/files.js';
 
 export function describeChanges(writes: readonly PlannedWrite[], options: { diff: boolean }): string[] {
   const lines: string[] = [];

@@ -1,6 +1,6 @@
 // Host-side files that make the plan's network and storage survive a reboot: the local floating-IP bridge with
 // its veth pair, IPv4 forwarding and NAT, the unaddressed external NIC, and the loop file under cinder's volume
-// group. Paths mirror where the files go on the machine, under host/. Pure apart from reading templates/.
+// group. Paths mirror where the files go on the machine, under host/. Pure: the template texts are passed in.
 //
 // Which format for which OS:
 // - ifupdown: an /etc/network/interfaces.d stanza that creates the bridge and veth pair in pre-up.
@@ -13,10 +13,7 @@
 //   expresses and which keeps that NIC under the renderer that already owns it.
 // - NetworkManager / unknown: systemd-networkd files too (NetworkManager's own keyfiles cannot be checked
 //   without NetworkManager running), plus a NetworkManager conf.d snippet that keeps NetworkManager off the links.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { stringify } from 'yaml';
-import { PROJECT_ROOT } from '../env/files.js';
 import type { RenderedFile } from '../model/files.js';
 import type { DeploymentPlan } from '../model/plan.js';
 
@@ -28,21 +25,14 @@ export const LOOP_UNIT = 'ciab-cinder-loop.service';
 export const NAT_TAG = 'ciab-nat';
 export const NAT_TABLE = 'ciab';
 
-const TEMPLATE_DIR = path.join(PROJECT_ROOT, 'templates', 'host');
-const templates = new Map<string, string>();
-
-function template(name: string): string {
-  let text = templates.get(name);
-  if (text === undefined) {
-    text = readFileSync(path.join(TEMPLATE_DIR, name), 'utf8');
-    templates.set(name, text);
-  }
-  return text;
-}
+/** The texts of templates/host/*, by file name (read by the app and passed in: rendering stays pure). */
+export type HostTemplates = Readonly<Record<string, string>>;
 
 /** `{{name}}` substitution; a placeholder without a value is a bug, never an empty string in a config file. */
-export function fill(name: string, values: Record<string, string>): string {
-  return template(name).replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+export function fill(templates: HostTemplates, name: string, values: Record<string, string>): string {
+  const text = templates[name];
+  if (text === undefined) throw new Error(`template ${name}: not among the host templates`);
+  return text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     const value = values[key];
     if (value === undefined) throw new Error(`template ${name}: no value for {{${key}}}`);
     return value;
@@ -110,34 +100,34 @@ function assertLeavesManagementAlone(plan: DeploymentPlan): void {
   if (ours.includes(mgmt)) throw new Error(`bug: the host network files would reconfigure the management interface ${mgmt}`);
 }
 
-export function renderHostFiles(plan: DeploymentPlan): RenderedFile[] {
+export function renderHostFiles(plan: DeploymentPlan, templates: HostTemplates): RenderedFile[] {
   assertLeavesManagementAlone(plan);
-  const files = plan.network.localBridge ? localAccessFiles(plan, plan.network.localBridge) : lanAccessFiles(plan);
-  if (plan.storage.backend === 'lvm-file' && plan.storage.file) files.push(...loopFileFiles(plan, plan.storage.file, plan.storage.volumeGroup));
+  const files = plan.network.localBridge ? localAccessFiles(templates, plan, plan.network.localBridge) : lanAccessFiles(templates, plan);
+  if (plan.storage.backend === 'lvm-file' && plan.storage.file) files.push(...loopFileFiles(templates, plan, plan.storage.file, plan.storage.volumeGroup));
   return files;
 }
 
 type LocalBridge = NonNullable<DeploymentPlan['network']['localBridge']>;
 
-function localAccessFiles(plan: DeploymentPlan, b: LocalBridge): RenderedFile[] {
+function localAccessFiles(templates: HostTemplates, plan: DeploymentPlan, b: LocalBridge): RenderedFile[] {
   const what = `bridge ${b.bridge} (${b.gatewayCidr}) with veth pair ${b.vethHost}/${b.vethKolla} for local floating IPs`;
-  const files = plan.host.networkConfig === 'ifupdown' ? ifupdownLocal(plan, b, what) : networkdLocal(plan, b, what);
-  if (usesNetworkManagerSnippet(plan)) files.push(networkManagerUnmanaged(plan, [b.bridge, b.vethHost, b.vethKolla]));
-  files.push(sysctl(plan, ['net.ipv4.ip_forward = 1', ...[b.bridge, b.vethHost, b.vethKolla].map(noIpv6)], 'IPv4 forwarding for the floating network; no IPv6 on ciab\'s links'));
-  files.push(...natFiles(plan, b));
+  const files = plan.host.networkConfig === 'ifupdown' ? ifupdownLocal(templates, plan, b, what) : networkdLocal(templates, plan, b, what);
+  if (usesNetworkManagerSnippet(plan)) files.push(networkManagerUnmanaged(templates, plan, [b.bridge, b.vethHost, b.vethKolla]));
+  files.push(sysctl(templates, plan, ['net.ipv4.ip_forward = 1', ...[b.bridge, b.vethHost, b.vethKolla].map(noIpv6)], 'IPv4 forwarding for the floating network; no IPv6 on ciab\'s links'));
+  files.push(...natFiles(templates, plan, b));
   return files;
 }
 
-function ifupdownLocal(plan: DeploymentPlan, b: LocalBridge, what: string): RenderedFile[] {
+function ifupdownLocal(templates: HostTemplates, plan: DeploymentPlan, b: LocalBridge, what: string): RenderedFile[] {
   const target = '/etc/network/interfaces.d/60-ciab';
   const head = header(plan, what, [`ifdown ${b.bridge}  # removes the bridge and the veth pair`, `rm ${target}`], [
     '/etc/network/interfaces must `source /etc/network/interfaces.d/*` (Debian\'s default does).',
   ]);
-  const body = fill('ifupdown-local', { bridge: b.bridge, gatewayCidr: b.gatewayCidr, vethHost: b.vethHost, vethKolla: b.vethKolla });
+  const body = fill(templates, 'ifupdown-local', { bridge: b.bridge, gatewayCidr: b.gatewayCidr, vethHost: b.vethHost, vethKolla: b.vethKolla });
   return [file(target, `${head}\n${body}`)];
 }
 
-function networkdLocal(plan: DeploymentPlan, b: LocalBridge, what: string): RenderedFile[] {
+function networkdLocal(templates: HostTemplates, plan: DeploymentPlan, b: LocalBridge, what: string): RenderedFile[] {
   const names = {
     bridgeNetdev: networkdFile(b.bridge, 'netdev'),
     bridgeNetwork: networkdFile(b.bridge, 'network'),
@@ -150,21 +140,21 @@ function networkdLocal(plan: DeploymentPlan, b: LocalBridge, what: string): Rend
   const head = (part: string) => header(plan, `${part} — part of the ${what}`, undo, networkdNote(plan));
   const at = (name: string) => `${NETWORKD_DIR}/${name}`;
   return [
-    file(at(names.bridgeNetdev), `${head(`bridge ${b.bridge}`)}\n${fill('networkd-bridge.netdev', { bridge: b.bridge })}`),
+    file(at(names.bridgeNetdev), `${head(`bridge ${b.bridge}`)}\n${fill(templates, 'networkd-bridge.netdev', { bridge: b.bridge })}`),
     file(
       at(names.bridgeNetwork),
-      `${head(`address of ${b.bridge}`)}\n${fill('networkd-bridge.network', { bridge: b.bridge, gatewayCidr: b.gatewayCidr, floatingCidr: plan.network.floating.cidr })}`,
+      `${head(`address of ${b.bridge}`)}\n${fill(templates, 'networkd-bridge.network', { bridge: b.bridge, gatewayCidr: b.gatewayCidr, floatingCidr: plan.network.floating.cidr })}`,
     ),
-    file(at(names.vethNetdev), `${head(`veth pair ${b.vethHost} ↔ ${b.vethKolla}`)}\n${fill('networkd-veth.netdev', { vethHost: b.vethHost, vethKolla: b.vethKolla })}`),
-    file(at(names.hostNetwork), `${head(`${b.vethHost} in ${b.bridge}`)}\n${fill('networkd-bridge-port.network', { name: b.vethHost, bridge: b.bridge })}`),
+    file(at(names.vethNetdev), `${head(`veth pair ${b.vethHost} ↔ ${b.vethKolla}`)}\n${fill(templates, 'networkd-veth.netdev', { vethHost: b.vethHost, vethKolla: b.vethKolla })}`),
+    file(at(names.hostNetwork), `${head(`${b.vethHost} in ${b.bridge}`)}\n${fill(templates, 'networkd-bridge-port.network', { name: b.vethHost, bridge: b.bridge })}`),
     file(
       at(names.kollaNetwork),
-      `${head(`${b.vethKolla} up without an address`)}\n${fill('networkd-unaddressed.network', { name: b.vethKolla, why: `neutron's external interface (OVS br-ex), no IP` })}`,
+      `${head(`${b.vethKolla} up without an address`)}\n${fill(templates, 'networkd-unaddressed.network', { name: b.vethKolla, why: `neutron's external interface (OVS br-ex), no IP` })}`,
     ),
   ];
 }
 
-function lanAccessFiles(plan: DeploymentPlan): RenderedFile[] {
+function lanAccessFiles(templates: HostTemplates, plan: DeploymentPlan): RenderedFile[] {
   const nic = plan.network.externalInterface;
   const what = `${nic} up without an address, for neutron's floating IPs ${plan.network.floating.start}–${plan.network.floating.end}`;
   const files: RenderedFile[] = [];
@@ -190,17 +180,17 @@ function lanAccessFiles(plan: DeploymentPlan): RenderedFile[] {
       const head = header(plan, what, [`ifdown ${nic}`, `rm ${target}`], [
         `If /etc/network/interfaces also has an "iface ${nic}" stanza, remove it there (ifupdown rejects duplicates).`,
       ]);
-      files.push(file(target, `${head}\n${fill('ifupdown-external', { name: nic })}`));
+      files.push(file(target, `${head}\n${fill(templates, 'ifupdown-external', { name: nic })}`));
       break;
     }
     default: {
       const name = networkdFile(nic, 'network');
       const head = header(plan, what, networkdUndo([name]), networkdNote(plan));
-      files.push(file(`${NETWORKD_DIR}/${name}`, `${head}\n${fill('networkd-unaddressed.network', { name: nic, why: `neutron's external interface (OVS br-ex), no IP` })}`));
-      if (usesNetworkManagerSnippet(plan)) files.push(networkManagerUnmanaged(plan, [nic]));
+      files.push(file(`${NETWORKD_DIR}/${name}`, `${head}\n${fill(templates, 'networkd-unaddressed.network', { name: nic, why: `neutron's external interface (OVS br-ex), no IP` })}`));
+      if (usesNetworkManagerSnippet(plan)) files.push(networkManagerUnmanaged(templates, plan, [nic]));
     }
   }
-  files.push(sysctl(plan, [noIpv6(nic)], `no IPv6 address on ${nic}`));
+  files.push(sysctl(templates, plan, [noIpv6(nic)], `no IPv6 address on ${nic}`));
   return files;
 }
 
@@ -209,34 +199,34 @@ function usesNetworkManagerSnippet(plan: DeploymentPlan): boolean {
   return ['netplan', 'NetworkManager', 'unknown'].includes(plan.host.networkConfig);
 }
 
-function networkManagerUnmanaged(plan: DeploymentPlan, links: string[]): RenderedFile {
+function networkManagerUnmanaged(templates: HostTemplates, plan: DeploymentPlan, links: string[]): RenderedFile {
   const target = '/etc/NetworkManager/conf.d/60-ciab.conf';
   const head = header(plan, `NetworkManager leaves ${links.join(', ')} alone`, [`rm ${target}`, 'systemctl reload NetworkManager']);
-  return file(target, `${head}\n${fill('networkmanager-unmanaged.conf', { devices: links.map((l) => `interface-name:${l}`).join(';') })}`);
+  return file(target, `${head}\n${fill(templates, 'networkmanager-unmanaged.conf', { devices: links.map((l) => `interface-name:${l}`).join(';') })}`);
 }
 
 // systemd re-applies net.ipv6.conf.<link>.* keys when the link appears (udev 99-systemd.rules), so these hold
 // for links created after boot too.
 const noIpv6 = (link: string) => `net.ipv6.conf.${link}.disable_ipv6 = 1`;
 
-function sysctl(plan: DeploymentPlan, lines: string[], what: string): RenderedFile {
+function sysctl(templates: HostTemplates, plan: DeploymentPlan, lines: string[], what: string): RenderedFile {
   const target = '/etc/sysctl.d/60-ciab.conf';
   const head = header(plan, what, [`rm ${target}`, 'reboot, or set the values back with sysctl -w']);
-  return file(target, `${head}\n${fill('sysctl.conf', { lines: lines.join('\n') })}`);
+  return file(target, `${head}\n${fill(templates, 'sysctl.conf', { lines: lines.join('\n') })}`);
 }
 
-function natFiles(plan: DeploymentPlan, b: LocalBridge): RenderedFile[] {
+function natFiles(templates: HostTemplates, plan: DeploymentPlan, b: LocalBridge): RenderedFile[] {
   const cidr = plan.network.floating.cidr;
   const what = `NAT (masquerade) of the floating network ${cidr} out of ${b.natOut}`;
   const undo = [`systemctl disable --now ${NAT_UNIT}  # runs "${NAT_SCRIPT} stop"`, `rm /etc/systemd/system/${NAT_UNIT} ${NAT_SCRIPT}`];
   const unitPath = `/etc/systemd/system/${NAT_UNIT}`;
   return [
-    script(NAT_SCRIPT, header(plan, what, undo), fill('ciab-nat.sh', { cidr, out: b.natOut, table: NAT_TABLE, tag: NAT_TAG })),
-    file(unitPath, `${header(plan, what, undo)}\n${fill('ciab-nat.service', { cidr, out: b.natOut, script: NAT_SCRIPT })}`),
+    script(NAT_SCRIPT, header(plan, what, undo), fill(templates, 'ciab-nat.sh', { cidr, out: b.natOut, table: NAT_TABLE, tag: NAT_TAG })),
+    file(unitPath, `${header(plan, what, undo)}\n${fill(templates, 'ciab-nat.service', { cidr, out: b.natOut, script: NAT_SCRIPT })}`),
   ];
 }
 
-function loopFileFiles(plan: DeploymentPlan, loop: { path: string; sizeGiB: number }, volumeGroup: string | null): RenderedFile[] {
+function loopFileFiles(templates: HostTemplates, plan: DeploymentPlan, loop: { path: string; sizeGiB: number }, volumeGroup: string | null): RenderedFile[] {
   if (!volumeGroup) throw new Error('bug: lvm-file storage without a volume group');
   const what = `attach ${loop.path} (${loop.sizeGiB} GiB) at boot and activate volume group ${volumeGroup} for cinder`;
   const undo = [
@@ -245,7 +235,7 @@ function loopFileFiles(plan: DeploymentPlan, loop: { path: string; sizeGiB: numb
     `(destroys the volumes) vgremove ${volumeGroup}; losetup -d $(losetup -j ${loop.path} | cut -d: -f1); rm ${loop.path}`,
   ];
   return [
-    script(LOOP_SCRIPT, header(plan, what, undo), fill('ciab-cinder-loop.sh', { file: loop.path, vg: volumeGroup })),
-    file(`/etc/systemd/system/${LOOP_UNIT}`, `${header(plan, what, undo)}\n${fill('ciab-cinder-loop.service', { file: loop.path, vg: volumeGroup, script: LOOP_SCRIPT })}`),
+    script(LOOP_SCRIPT, header(plan, what, undo), fill(templates, 'ciab-cinder-loop.sh', { file: loop.path, vg: volumeGroup })),
+    file(`/etc/systemd/system/${LOOP_UNIT}`, `${header(plan, what, undo)}\n${fill(templates, 'ciab-cinder-loop.service', { file: loop.path, vg: volumeGroup, script: LOOP_SCRIPT })}`),
   ];
 }

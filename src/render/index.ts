@@ -5,7 +5,7 @@ import type { FileSet, RenderedFile } from '../model/files.js';
 import type { DeploymentPlan } from '../model/plan.js';
 import { renderAdminOpenrc, renderCloudsYaml } from './clouds.js';
 import { renderGlobals } from './globals.js';
-import { renderHostFiles } from './host.js';
+import { renderHostFiles, type HostTemplates } from './host.js';
 import { renderInventory } from './inventory.js';
 import { renderOsismRepository } from './osism.js';
 import { renderOverrides } from './overrides.js';
@@ -21,6 +21,8 @@ export interface RenderInput {
   existingPasswords: string | null;
   /** Where existingPasswords came from, for error messages. */
   existingPasswordsFile?: string;
+  /** templates/host/* texts (see app/inputs.ts loadHostTemplates). */
+  templates: HostTemplates;
   random?: RandomSource;
 }
 
@@ -50,7 +52,7 @@ export async function renderFiles(input: RenderInput): Promise<RenderResult> {
     passwords.file,
     renderInventory(plan),
     ...renderOverrides(plan),
-    ...renderHostFiles(plan),
+    ...renderHostFiles(plan, input.templates),
     renderCloudsYaml(plan, adminPassword),
     renderAdminOpenrc(plan, adminPassword),
     ...renderOsismRepository(plan, { passwords: passwords.values, adminPassword }),

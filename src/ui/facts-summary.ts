@@ -1,9 +1,9 @@
 // The readable `ciab detect` summary: what the machine is, what suits a cloud and what doesn't, and why.
 import type { Disk, HostFacts, Nic } from '../model/facts.js';
 import { formatBytes } from '../model/units.js';
-import { colourWanted, createStyle, type Style } from './style.js';
+import type { Style } from './style.js';
 
-export function formatFactsSummary(facts: HostFacts, style: Style = createStyle(colourWanted(process.stdout)), { footer = true } = {}): string {
+export function formatFactsSummary(facts: HostFacts, style: Style, { footer = true } = {}): string {
   const lines: string[] = [];
   const { icon } = style;
   const good = (text: string) => `${style.ok(icon.ok)} ${text}`;

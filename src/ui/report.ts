@@ -2,8 +2,8 @@
 import type { Finding } from '../model/findings.js';
 import type { DeploymentPlan } from '../model/plan.js';
 import { formatBytes } from '../model/units.js';
-import type { Ranking } from '../profiles/rank.js';
-import { QUESTIONS, type AnswerKey } from '../questions/definitions.js';
+import type { AnswerKey, Question } from '../model/questions.js';
+import type { Ranking } from '../model/ranking.js';
 import type { Style } from './style.js';
 
 export function formatFinding(f: Finding, style: Style, { verbose = false } = {}): string[] {
@@ -34,9 +34,10 @@ export function formatFindings(findings: readonly Finding[], style: Style, optio
   return lines.length > 0 ? lines : [`  ${style.ok(style.icon.ok)} nothing to report`];
 }
 
-export function formatMissing(missing: readonly AnswerKey[], style: Style): string[] {
+/** The questions still without an answer, with their titles and help (from the question definitions passed in). */
+export function formatMissing(missing: readonly AnswerKey[], questions: readonly Pick<Question, 'key' | 'title' | 'example' | 'help'>[], style: Style): string[] {
   return missing.flatMap((key) => {
-    const q = QUESTIONS.find((x) => x.key === key);
+    const q = questions.find((x) => x.key === key);
     return [`  ${style.warn('?')} ${key}: ${q?.title ?? ''}${q?.example ? ` (e.g. ${q.example})` : ''}`, `    ${style.dim(q?.help ?? '')}`];
   });
 }

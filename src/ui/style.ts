@@ -1,4 +1,4 @@
-// Colour and icons for line output. Icons always carry the meaning; colour only helps (NO_COLOR honoured).
+// Colour and icons for line output. Icons always carry the meaning; colour only helps (whether colour is wanted comes from env.terminal.colour(): NO_COLOR honoured).
 
 export interface Style {
   ok(text: string): string;
@@ -7,12 +7,6 @@ export interface Style {
   dim(text: string): string;
   bold(text: string): string;
   icon: { ok: string; warn: string; block: string; info: string };
-}
-
-export function colourWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
-  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
 export function createStyle(colour: boolean): Style {

@@ -3,12 +3,12 @@ import { planSession, type Session } from '../../src/app/session.js';
 import { AnswersFile } from '../../src/model/answers.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
 import { readYaml } from '../../src/model/yaml-input.js';
-import { loadProfiles } from '../../src/profiles/load.js';
+import { loadProfiles } from './inputs.js';
 import { fixtureFacts } from './facts.js';
 
 export async function fixtureSession(host: string, answers?: string, skip: string[] = []): Promise<Session> {
   const sources = answers ? { file: (({ value, source }) => ({ values: value, source }))(readYaml('answers.yaml', answers, AnswersFile)) } : {};
-  return planSession({ facts: await fixtureFacts(host), profiles: await loadProfiles(), sources, options: { skip, env: {} } });
+  return planSession({ facts: await fixtureFacts(host), profiles: await loadProfiles(), sources, options: { skip, vars: {} } });
 }
 
 /** The edge server with floating IPs on the LAN through its spare 25G port, wiping the disk with an old LVM label. */

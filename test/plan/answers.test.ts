@@ -5,7 +5,7 @@ import { AnswersFile } from '../../src/model/answers.js';
 import type { HostFacts } from '../../src/model/facts.js';
 import type { Profile } from '../../src/model/profile.js';
 import { readYaml } from '../../src/model/yaml-input.js';
-import { loadProfiles } from '../../src/profiles/load.js';
+import { loadProfiles } from '../helpers/inputs.js';
 import { rankProfiles } from '../../src/profiles/rank.js';
 import { QUESTIONS } from '../../src/questions/definitions.js';
 import { keyPath, resolveAnswers, toAnswersFile } from '../../src/questions/resolve.js';

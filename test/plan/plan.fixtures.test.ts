@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planSession, type Session } from '../../src/app/session.js';
 import type { HostFacts } from '../../src/model/facts.js';
-import { loadProfiles } from '../../src/profiles/load.js';
+import { loadProfiles } from '../helpers/inputs.js';
 import { fixtureFacts } from '../helpers/facts.js';
 import { EDGE_LAN_ANSWERS, fixturePlan, fixtureSession } from '../helpers/plans.js';
 
@@ -184,8 +184,8 @@ describe('the plan', () => {
   it('is a pure function of facts, profile and answers', async () => {
     const [a, b] = await Promise.all([fixturePlan('server-sandbox'), fixturePlan('server-sandbox')]);
     expect(a).toEqual(b);
-    expect(planSession({ facts: facts.server!, profiles: await loadProfiles(), sources: {}, options: { env: {} } }).ranking).toEqual(
-      planSession({ facts: facts.server!, profiles: await loadProfiles(), sources: {}, options: { env: {} } }).ranking,
+    expect(planSession({ facts: facts.server!, profiles: await loadProfiles(), sources: {}, options: { vars: {} } }).ranking).toEqual(
+      planSession({ facts: facts.server!, profiles: await loadProfiles(), sources: {}, options: { vars: {} } }).ranking,
     );
   });
 

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planSession } from '../../src/app/session.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
-import { loadProfiles } from '../../src/profiles/load.js';
+import { loadProfiles } from '../helpers/inputs.js';
+import { HOST_TEMPLATES } from '../helpers/inputs.js';
 import { renderHostFiles } from '../../src/render/host.js';
 import { fixtureFacts } from '../helpers/facts.js';
 
@@ -39,11 +40,11 @@ describe.skipIf(skipReason !== null)(`ciab-cinder-loop on a real loop device${sk
     dir = mkdtempSync(path.join(os.tmpdir(), 'ciab-loop-'));
     image = path.join(dir, 'cinder-volumes.img');
     const profiles = await loadProfiles();
-    const real = planSession({ facts: await fixtureFacts('laptop'), profiles, sources: {}, options: { skip: ['ports', 'services'], env: {} } }).plan!;
+    const real = planSession({ facts: await fixtureFacts('laptop'), profiles, sources: {}, options: { skip: ['ports', 'services'], vars: {} } }).plan!;
     expect(real.storage.backend).toBe('lvm-file');
     const plan: DeploymentPlan = { ...real, storage: { ...real.storage, file: { path: image, sizeGiB: 1 }, volumeGroup: VG } };
     script = path.join(dir, 'ciab-cinder-loop');
-    writeFileSync(script, renderHostFiles(plan).find((f) => f.path === 'host/usr/local/sbin/ciab-cinder-loop')!.content);
+    writeFileSync(script, renderHostFiles(plan, HOST_TEMPLATES).find((f) => f.path === 'host/usr/local/sbin/ciab-cinder-loop')!.content);
     chmodSync(script, 0o755);
 
     // What prepare-host does once: a sparse file, a PV on it and the volume group; then "reboot": detach.

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planSession } from '../../src/app/session.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
-import { loadProfiles } from '../../src/profiles/load.js';
+import { loadProfiles } from '../helpers/inputs.js';
+import { HOST_TEMPLATES } from '../helpers/inputs.js';
 import { renderHostFiles } from '../../src/render/host.js';
 import { fixtureFacts } from '../helpers/facts.js';
 
@@ -98,7 +99,7 @@ describe.skipIf(skipReason !== null)(`ifupdown stanza and NAT script in network 
     dir = mkdtempSync(path.join(os.tmpdir(), 'ciab-netns-'));
     const profiles = await loadProfiles();
     const facts = await fixtureFacts('laptop');
-    const s = planSession({ facts, profiles, sources: {}, options: { skip: ['ports', 'services'], env: {} } });
+    const s = planSession({ facts, profiles, sources: {}, options: { skip: ['ports', 'services'], vars: {} } });
     // The laptop's local-access workshop plan, on an ifupdown host whose management NIC is this test's uplink.
     const real = s.plan!;
     plan = {
@@ -106,7 +107,7 @@ describe.skipIf(skipReason !== null)(`ifupdown stanza and NAT script in network 
       host: { ...real.host, networkConfig: 'ifupdown', managementInterface: UPLINK },
       network: { ...real.network, localBridge: { ...real.network.localBridge!, natOut: UPLINK } },
     };
-    const files = renderHostFiles(plan);
+    const files = renderHostFiles(plan, HOST_TEMPLATES);
     interfaces = path.join(dir, 'interfaces');
     writeFileSync(interfaces, files.find((f) => f.path === 'host/etc/network/interfaces.d/60-ciab')!.content);
     nat = path.join(dir, 'ciab-nat');

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { RenderedFile } from '../../src/model/files.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
+import { HOST_TEMPLATES } from '../helpers/inputs.js';
 import { renderHostFiles } from '../../src/render/host.js';
 import { fixturePlan } from '../helpers/plans.js';
 
@@ -44,7 +45,7 @@ describe('every file', () => {
   it('starts with a comment saying ciab wrote it, for which plan, and how to undo it', () => {
     for (const format of FORMATS) {
       for (const plan of [local, lan, diskLvm]) {
-        for (const f of renderHostFiles(withFormat(plan, format))) {
+        for (const f of renderHostFiles(withFormat(plan, format), HOST_TEMPLATES)) {
           const body = f.content.replace(/^#!\/bin\/sh\n/, '');
           expect(body, f.path).toMatch(new RegExp(`^# Written by ciab \\(Cloud-in-a-Box\\) for the ${plan.profile.id} plan on ${plan.host.hostname}: `));
           expect(body, f.path).toMatch(/\n# To undo:\n# {3}\S/);
@@ -62,7 +63,7 @@ describe('every file', () => {
     for (const format of FORMATS) {
       for (const plan of [local, lan]) {
         const mgmt = plan.host.managementInterface;
-        for (const f of renderHostFiles(withFormat(plan, format))) {
+        for (const f of renderHostFiles(withFormat(plan, format), HOST_TEMPLATES)) {
           if (/ciab-nat/.test(f.path)) continue;
           expect(f.content.split('\n').filter((l) => !l.startsWith('#')).join('\n'), f.path).not.toContain(mgmt);
         }
@@ -72,13 +73,13 @@ describe('every file', () => {
 
   it('refuses to render a plan that would reconfigure the management interface', () => {
     const bad = { ...lan, network: { ...lan.network, externalInterface: lan.host.managementInterface } };
-    expect(() => renderHostFiles(bad)).toThrow(/management interface/);
+    expect(() => renderHostFiles(bad, HOST_TEMPLATES)).toThrow(/management interface/);
   });
 });
 
 describe('local access', () => {
   it('systemd-networkd: bridge with the floating gateway, veth pair, kolla end up without any address', () => {
-    const files = renderHostFiles(withFormat(local, 'networkd'));
+    const files = renderHostFiles(withFormat(local, 'networkd'), HOST_TEMPLATES);
     const b = local.network.localBridge!;
     expect(b).toMatchObject({ bridge: 'ciab-br0', vethHost: 'ciab-veth-br', vethKolla: 'ciab-veth-ext', gatewayCidr: '10.20.20.1/24' });
     expect(files.map((f) => f.path).sort()).toEqual(
@@ -115,7 +116,7 @@ describe('local access', () => {
   });
 
   it('netplan: systemd-networkd files (netplan < 0.107 has no veth), saying why, and NetworkManager kept off', () => {
-    const files = renderHostFiles(withFormat(local, 'netplan'));
+    const files = renderHostFiles(withFormat(local, 'netplan'), HOST_TEMPLATES);
     expect(files.some((f) => f.path.startsWith('host/etc/netplan/'))).toBe(false);
     expect(content(files, 'host/etc/systemd/network/10-ciab-veth-br.netdev')).toMatch(/^# netplan host: systemd-networkd files rather than netplan YAML, because netplan before 0\.107/m);
     expect(content(files, 'host/etc/NetworkManager/conf.d/60-ciab.conf')).toMatch(
@@ -124,7 +125,7 @@ describe('local access', () => {
   });
 
   it.each(['NetworkManager', 'unknown'] as const)('%s: falls back to systemd-networkd files with a note why', (format) => {
-    const files = byPath(renderHostFiles(withFormat(local, format)));
+    const files = byPath(renderHostFiles(withFormat(local, format), HOST_TEMPLATES));
     const netdev = files['host/etc/systemd/network/10-ciab-br0.netdev']!.content;
     expect(netdev).toMatch(format === 'NetworkManager' ? /^# NetworkManager host: written for systemd-networkd/m : /^# Network configuration system not recognised: written for systemd-networkd/m);
     expect(netdev).toMatch(/systemctl enable --now systemd-networkd/);
@@ -132,7 +133,7 @@ describe('local access', () => {
   });
 
   it('ifupdown: one interfaces.d stanza that creates the pair with ip link in pre-up, no bridge-utils', () => {
-    const files = renderHostFiles(withFormat(local, 'ifupdown'));
+    const files = renderHostFiles(withFormat(local, 'ifupdown'), HOST_TEMPLATES);
     expect(files.some((f) => f.path.includes('systemd/network'))).toBe(false);
     const stanza = content(files, 'host/etc/network/interfaces.d/60-ciab');
     expect(stanza).toMatch(/^auto ciab-br0\niface ciab-br0 inet static\n {4}address 10\.20\.20\.1\/24$/m);
@@ -144,7 +145,7 @@ describe('local access', () => {
   });
 
   it('NAT: a oneshot unit after network-online running an idempotent script for the floating CIDR out of the management NIC', () => {
-    const files = renderHostFiles(local);
+    const files = renderHostFiles(local, HOST_TEMPLATES);
     const unit = content(files, 'host/etc/systemd/system/ciab-nat.service');
     expect(section(unit, 'Unit')).toEqual(expect.arrayContaining(['Wants=network-online.target', 'After=network-online.target nftables.service']));
     expect(section(unit, 'Service')).toEqual([
@@ -165,13 +166,13 @@ describe('local access', () => {
 describe('LAN access', () => {
   it('has no bridge, veth or NAT in any format', () => {
     for (const format of FORMATS) {
-      const text = renderHostFiles(withFormat(lan, format)).map((f) => `${f.path}\n${f.content}`).join('\n');
+      const text = renderHostFiles(withFormat(lan, format), HOST_TEMPLATES).map((f) => `${f.path}\n${f.content}`).join('\n');
       expect(text).not.toMatch(/ciab-br0|ciab-veth|ciab-nat|ip_forward/);
     }
   });
 
   it('netplan: the external NIC without DHCP, RA or link-local, optional, and no renderer of its own', () => {
-    const files = renderHostFiles(withFormat(lan, 'netplan'));
+    const files = renderHostFiles(withFormat(lan, 'netplan'), HOST_TEMPLATES);
     const yaml = content(files, 'host/etc/netplan/60-ciab.yaml');
     expect(parseYaml(yaml)).toEqual({
       network: { version: 2, ethernets: { enp65s0f0: { dhcp4: false, dhcp6: false, 'accept-ra': false, 'link-local': [], optional: true } } },
@@ -181,7 +182,7 @@ describe('LAN access', () => {
   });
 
   it('networkd: one .network that brings the NIC up with no address', () => {
-    const files = renderHostFiles(withFormat(lan, 'networkd'));
+    const files = renderHostFiles(withFormat(lan, 'networkd'), HOST_TEMPLATES);
     expect(files.map((f) => f.path).sort()).toEqual(['host/etc/sysctl.d/60-ciab.conf', 'host/etc/systemd/network/10-ciab-enp65s0f0.network']);
     const network = content(files, 'host/etc/systemd/network/10-ciab-enp65s0f0.network');
     expect(section(network, 'Match')).toEqual(['Name=enp65s0f0']);
@@ -190,13 +191,13 @@ describe('LAN access', () => {
   });
 
   it('NetworkManager: the networkd file plus NetworkManager told to leave the NIC alone', () => {
-    const files = renderHostFiles(withFormat(lan, 'NetworkManager'));
+    const files = renderHostFiles(withFormat(lan, 'NetworkManager'), HOST_TEMPLATES);
     expect(content(files, 'host/etc/NetworkManager/conf.d/60-ciab.conf')).toMatch(/^unmanaged-devices=interface-name:enp65s0f0$/m);
     expect(content(files, 'host/etc/systemd/network/10-ciab-enp65s0f0.network')).toMatch(/^# NetworkManager host/m);
   });
 
   it('ifupdown: a manual stanza, link up, no address', () => {
-    const stanza = content(renderHostFiles(withFormat(lan, 'ifupdown')), 'host/etc/network/interfaces.d/60-ciab');
+    const stanza = content(renderHostFiles(withFormat(lan, 'ifupdown'), HOST_TEMPLATES), 'host/etc/network/interfaces.d/60-ciab');
     expect(stanza).toMatch(/^auto enp65s0f0\niface enp65s0f0 inet manual$/m);
     expect(stanza).toMatch(/^ {4}up ip link set dev enp65s0f0 up$/m);
     expect(stanza.split('\n').filter((l) => !l.startsWith('#')).join('\n')).not.toMatch(/address|dhcp/);
@@ -205,7 +206,7 @@ describe('LAN access', () => {
 
 describe('storage', () => {
   it('lvm-file: a oneshot unit before docker running the attach script for the plan\'s file and volume group', () => {
-    const files = renderHostFiles(local);
+    const files = renderHostFiles(local, HOST_TEMPLATES);
     const unit = content(files, 'host/etc/systemd/system/ciab-cinder-loop.service');
     expect(section(unit, 'Unit')).toEqual(expect.arrayContaining(['RequiresMountsFor=/var/lib/ciab/cinder-volumes.img', 'Before=docker.service']));
     expect(section(unit, 'Service')).toEqual(['Type=oneshot', 'RemainAfterExit=yes', 'ExecStart=/usr/local/sbin/ciab-cinder-loop start']);
@@ -217,7 +218,7 @@ describe('storage', () => {
   });
 
   it('lvm on a disk and LAN-access edge: no loop unit', () => {
-    for (const plan of [diskLvm, lan]) expect(renderHostFiles(plan).some((f) => f.path.includes('cinder-loop'))).toBe(false);
+    for (const plan of [diskLvm, lan]) expect(renderHostFiles(plan, HOST_TEMPLATES).some((f) => f.path.includes('cinder-loop'))).toBe(false);
   });
 });
 
@@ -247,7 +248,7 @@ describe.skipIf(netplanSkip !== null)(`netplan generate${netplanSkip ? ` (skippe
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('accepts the LAN-access file and generates an unaddressed networkd config for the NIC', () => {
-    writeUnder(root, renderHostFiles(withFormat(lan, 'netplan')));
+    writeUnder(root, renderHostFiles(withFormat(lan, 'netplan'), HOST_TEMPLATES));
     const result = spawnSync('netplan', ['generate', '--root-dir', root], { encoding: 'utf8' });
     expect(result.status, `netplan generate failed:\n${result.stderr}`).toBe(0);
     expect(result.stderr).not.toMatch(/error|too open/i);
@@ -295,7 +296,7 @@ describe.skipIf(analyzeSkip !== null)(`systemd-analyze verify${analyzeSkip ? ` (
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('accepts ciab-nat.service and ciab-cinder-loop.service, with their scripts in place', () => {
-    const files = renderHostFiles(local);
+    const files = renderHostFiles(local, HOST_TEMPLATES);
     writeUnder(root, files);
     const units = files.filter((f) => f.path.endsWith('.service'));
     expect(units.map((u) => path.basename(u.path)).sort()).toEqual(['ciab-cinder-loop.service', 'ciab-nat.service']);
@@ -319,7 +320,7 @@ describe.skipIf(analyzeSkip !== null)(`systemd-analyze verify${analyzeSkip ? ` (
     const dir = path.join(root, 'bad');
     mkdirSync(dir, { recursive: true });
     const unit = path.join(dir, 'ciab-bad.service');
-    writeFileSync(unit, content(renderHostFiles(local), 'host/etc/systemd/system/ciab-nat.service').replace('Type=oneshot', 'Type=oneshoot'));
+    writeFileSync(unit, content(renderHostFiles(local, HOST_TEMPLATES), 'host/etc/systemd/system/ciab-nat.service').replace('Type=oneshot', 'Type=oneshoot'));
     const result = spawnSync('systemd-analyze', ['verify', '--man=no', unit], { encoding: 'utf8' });
     expect(result.stderr).toMatch(/ciab-bad\.service:\d+: Failed to parse service type/);
   });
@@ -329,7 +330,7 @@ describe.skipIf(!has('sh'))('the scripts', () => {
   it('are valid POSIX shell (sh -n)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ciab-sh-'));
     try {
-      for (const f of renderHostFiles(local).filter((x) => x.mode === 0o755)) {
+      for (const f of renderHostFiles(local, HOST_TEMPLATES).filter((x) => x.mode === 0o755)) {
         const p = path.join(dir, path.basename(f.path));
         writeFileSync(p, f.content);
         const r = spawnSync(has('dash') ? 'dash' : 'sh', ['-n', p], { encoding: 'utf8' });
@@ -343,7 +344,7 @@ describe.skipIf(!has('sh'))('the scripts', () => {
   it('refuse an unknown command', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ciab-sh-'));
     try {
-      for (const f of renderHostFiles(local).filter((x) => x.mode === 0o755)) {
+      for (const f of renderHostFiles(local, HOST_TEMPLATES).filter((x) => x.mode === 0o755)) {
         const p = path.join(dir, path.basename(f.path));
         writeFileSync(p, f.content, { mode: 0o755 });
         const r = spawnSync(p, ['bogus'], { encoding: 'utf8' });

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareWithDisk, writeFileSet } from '../../src/env/write-files.js';
+import { compareWithDisk, writeFileSet } from '../../src/app/write-files.js';
+import { HOST_TEMPLATES, testEnv } from '../helpers/inputs.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
 import { renderFiles } from '../../src/render/index.js';
 import { FIXTURE_PLANS, fixturePlan } from '../helpers/plans.js';
@@ -22,8 +23,8 @@ beforeAll(async () => {
   for (const spec of FIXTURE_PLANS) {
     const plan = await fixturePlan(spec.name);
     const dir = path.join(work, spec.name);
-    const { files } = await renderFiles({ plan, answers: {}, adminPassword: null, existingPasswords: null });
-    await writeFileSet(dir, await compareWithDisk(dir, files));
+    const { files } = await renderFiles({ plan, answers: {}, adminPassword: null, existingPasswords: null, templates: HOST_TEMPLATES });
+    await writeFileSet(testEnv.files, dir, await compareWithDisk(testEnv.files, dir, files));
     rendered[spec.name] = { dir, plan };
   }
 }, 900_000);

@@ -12,7 +12,7 @@ import { AnswersFile } from '../../src/model/answers.js';
 import type { RenderedFile } from '../../src/model/files.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
 import { readYaml } from '../../src/model/yaml-input.js';
-import { loadProfiles } from '../../src/profiles/load.js';
+import { loadProfiles } from '../helpers/inputs.js';
 import { ed25519KeyPair, OSISM_CEPH_GROUPS, OSISM_ROLE_GROUPS, renderOsismRepository } from '../../src/render/osism.js';
 import { CIAB_OSISM_SEED_KEY } from '../../src/render/passwords.js';
 import { fixtureFacts } from '../helpers/facts.js';
@@ -97,7 +97,7 @@ beforeAll(async () => {
   const profiles = await loadProfiles();
   for (const c of CASES) {
     const sources = c.answers ? { file: (({ value, source }) => ({ values: value, source }))(readYaml('answers.yaml', c.answers, AnswersFile)) } : {};
-    const s = planSession({ facts: await fixtureFacts(c.host), profiles, sources, options: { skip: c.skip ?? [], env: {} } });
+    const s = planSession({ facts: await fixtureFacts(c.host), profiles, sources, options: { skip: c.skip ?? [], vars: {} } });
     if (!s.plan) throw new Error(`no plan for ${c.name}`);
     plans[c.name] = s.plan;
   }

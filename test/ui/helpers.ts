@@ -1,9 +1,12 @@
-// Shared by the wizard tests: a real Installer over a recorded fixture host, and keys as a terminal sends them.
+// Shared by the wizard tests: the real WizardModel over a recorded fixture host, and keys as a terminal sends them.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInstaller, type Installer } from '../../src/app/installer.js';
+import { createInstaller } from '../../src/app/installer.js';
+import { createWizardModel } from '../../src/app/wizard-model.js';
+import type { WizardModel } from '../../src/model/wizard.js';
 import { writeFixtureFacts } from '../helpers/facts.js';
+import { testEnv } from '../helpers/inputs.js';
 
 export const KEY = {
   enter: '\r',
@@ -25,10 +28,10 @@ export function tempDir(prefix = 'ciab-ui-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-export async function fixtureInstaller(host: 'laptop' | 'server' | 'cloud-vm', skip: string[] = []): Promise<{ installer: Installer; dir: string; facts: string }> {
+export async function fixtureInstaller(host: 'laptop' | 'server' | 'cloud-vm', skip: string[] = []): Promise<{ installer: WizardModel; dir: string; facts: string }> {
   const dir = tempDir();
   const facts = await writeFixtureFacts(host, dir);
-  const installer = await createInstaller({ factsFile: facts, out: path.join(dir, 'out'), stateDir: path.join(dir, 'state'), skip, env: {} });
+  const installer = createWizardModel(await createInstaller(testEnv, { factsFile: facts, out: path.join(dir, 'out'), stateDir: path.join(dir, 'state'), skip, vars: {} }), testEnv.cwd);
   return { installer, dir, facts };
 }
 

@@ -6,7 +6,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { Wizard, type WizardOutcome } from '../../src/ui/wizard/wizard.js';
 import { stripAnsi } from '../../src/ui/wizard/view.js';
 import { fixtureInstaller, KEY, press, tempDir, waitFor } from './helpers.js';
-import type { Installer } from '../../src/app/installer.js';
+import type { WizardModel as Installer } from '../../src/model/wizard.js';
 
 const SIZE = { columns: 80, rows: 24 };
 

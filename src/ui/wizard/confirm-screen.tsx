@@ -1,8 +1,8 @@
 // Step 5: the point of no return for this version — writing the configuration — and where it went.
 import { Spinner } from '@inkjs/ui';
 import { Text } from 'ink';
-import type { Rendered } from '../../app/installer.js';
-import type { Session } from '../../app/session.js';
+import type { Rendered } from '../../model/files.js';
+import type { Session } from '../../model/session.js';
 import { Frame, useStyle, type Size } from './frame.js';
 import { nextCommands } from './next-commands.js';
 import type { WizardState } from './state.js';

@@ -1,6 +1,6 @@
 // Step 1: what this machine is, what suits a cloud and what doesn't, with the checks' numbers and hints.
 import { Text } from 'ink';
-import type { Session } from '../../app/session.js';
+import type { Session } from '../../model/session.js';
 import { bodyHeight, Frame, TextLines, useStyle, type Size } from './frame.js';
 import { hardwareHeadline, hardwareLines } from './lines.js';
 import type { WizardState } from './state.js';

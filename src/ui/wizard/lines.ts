@@ -1,9 +1,9 @@
 // The text of the scrolling parts of the screens, as lines (colour through Style, icons always). Pure.
-import type { Session } from '../../app/session.js';
+import type { Session } from '../../model/session.js';
 import type { HostFacts } from '../../model/facts.js';
 import type { Finding } from '../../model/findings.js';
 import { formatBytes, plural } from '../../model/units.js';
-import type { ProfileRank } from '../../profiles/rank.js';
+import type { ProfileRank } from '../../model/ranking.js';
 import { formatFactsSummary } from '../facts-summary.js';
 import { formatFinding, formatFindings } from '../report.js';
 import type { Style } from '../style.js';

@@ -1,7 +1,7 @@
 // Step 2: the profiles ranked for this machine, the forecast and the reasons; the ones that don't fit are dimmed
 // and choosing one says which checks block it.
 import { Box, Text } from 'ink';
-import type { Session } from '../../app/session.js';
+import type { Session } from '../../model/session.js';
 import { bodyHeight, Frame, TextLines, useStyle, WindowList, type Size } from './frame.js';
 import { blockedLines, profileDetailLines, profileRow } from './lines.js';
 import type { WizardState } from './state.js';

@@ -2,12 +2,12 @@
 // you type, masks passwords, offers disks as a table and wants a disk's name typed before it may be wiped.
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import type { Installer } from '../../app/installer.js';
-import type { Session } from '../../app/session.js';
-import type { FlatAnswers } from '../../questions/definitions.js';
+import type { WizardModel as Installer } from '../../model/wizard.js';
+import type { Session } from '../../model/session.js';
+import type { FlatAnswers } from '../../model/questions.js';
 import { bodyHeight, Frame, useStyle, WindowList, type Size } from './frame.js';
 import type { WizardState } from './state.js';
-import { diskRows, questionRows, readDraft, wrapText, type QuestionRow } from './view.js';
+import { questionRows, readDraft, wrapText, type DiskRow, type QuestionRow } from './view.js';
 
 export interface QuestionsScreenProps {
   installer: Installer;
@@ -73,7 +73,7 @@ function QuestionEditor({ installer, session, state, size }: QuestionsScreenProp
     input = <WindowList rows={rows} cursor={state.editCursor} height={Math.max(3, body - help.length - 2)} />;
     keys = '↑↓ choose · Enter accept · Esc cancel · Ctrl-C quit';
   } else if (question.kind === 'disks') {
-    input = <DiskTable session={session} state={state} height={Math.max(4, body - Math.min(help.length, 3) - 5)} />;
+    input = <DiskTable installer={installer} session={session} state={state} height={Math.max(4, body - Math.min(help.length, 3) - 5)} />;
     keys = state.confirmWipe ? 'type the device name · Enter confirm · Esc leave the disk alone' : '↑↓ move · Space tick/untick · Enter accept · Esc cancel';
   } else {
     const { problem } = readDraft(installer, session, question, state.draft);
@@ -106,16 +106,16 @@ function QuestionEditor({ installer, session, state, size }: QuestionsScreenProp
   );
 }
 
-function diskDetail(row: ReturnType<typeof diskRows>[number] | undefined, picked: number): string {
+function diskDetail(row: DiskRow | undefined, picked: number): string {
   if (!row) return `${picked} ticked`;
   const why = row.disk.reasons.map((r) => r.message).join('; ');
   const what = row.never ? `never usable: ${why}` : row.wipe ? `holds data (${why}); used only once you type its name` : 'blank: free for volumes';
   return `${picked} ticked · ${row.disk.path}: ${what}`;
 }
 
-function DiskTable({ session, state, height }: { session: Session; state: QuestionsScreenProps['state']; height: number }) {
+function DiskTable({ installer, session, state, height }: { installer: Installer; session: Session; state: QuestionsScreenProps['state']; height: number }) {
   const style = useStyle();
-  const rows = diskRows(session.facts.disks);
+  const rows = installer.diskRows(session.facts.disks);
   const lines = rows.map((r) => {
     const box = state.picked.includes(r.ref) ? '[x]' : r.never ? ' ✖ ' : '[ ]';
     const head = `${box} ${r.disk.path.padEnd(13)}`;

@@ -2,8 +2,8 @@
 // ones only named); the answers can be saved as a file that repeats this install unattended.
 import { Spinner } from '@inkjs/ui';
 import { Box, Text } from 'ink';
-import type { Rendered } from '../../app/installer.js';
-import type { Session } from '../../app/session.js';
+import type { Rendered } from '../../model/files.js';
+import type { Session } from '../../model/session.js';
 import { formatBytes } from '../../model/units.js';
 import { bodyHeight, Frame, TextLines, useStyle, WindowList, type Size } from './frame.js';
 import type { WizardState } from './state.js';

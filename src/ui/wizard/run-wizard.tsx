@@ -1,7 +1,7 @@
 // Open the wizard on the terminal and wait for it. The only module that calls ink's render; imported lazily by
 // `ciab install` on a TTY, so `ciab --help` and unattended runs never load ink or react.
 import { render } from 'ink';
-import type { Installer } from '../../app/installer.js';
+import type { WizardModel as Installer } from '../../model/wizard.js';
 import { Wizard, type WizardOutcome } from './wizard.js';
 
 export interface RunWizardOptions {
@@ -9,26 +9,26 @@ export interface RunWizardOptions {
   saveAnswers: (file: string, text: string) => Promise<string>;
   hasSecrets: boolean;
   colour: boolean;
+  /** The terminal's streams (ink renders to stdout and reads keys from stdin). */
+  streams: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+  /** Call stop on a signal from outside (kill, a closing terminal); returns the unsubscribe. */
+  onStopSignal: (stop: () => void) => () => void;
 }
 
 export async function runWizard(options: RunWizardOptions): Promise<WizardOutcome> {
+  const { streams, onStopSignal, ...props } = options;
   let outcome: WizardOutcome = { status: 'cancelled' };
   const app = render(
-    <Wizard {...options} onExit={(o) => (outcome = o)} />,
+    <Wizard {...props} onExit={(o) => (outcome = o)} />,
     // Ctrl-C is a key like any other inside the wizard: it unmounts cleanly (raw mode off, cursor shown).
-    { exitOnCtrlC: false, patchConsole: false },
+    { exitOnCtrlC: false, patchConsole: false, stdin: streams.stdin as NodeJS.ReadStream, stdout: streams.stdout as NodeJS.WriteStream, stderr: streams.stderr as NodeJS.WriteStream },
   );
   // A signal from outside (kill, a closing terminal) also unmounts before the process ends.
-  const stop = () => app.unmount();
-  process.once('SIGTERM', stop);
-  process.once('SIGHUP', stop);
-  process.once('SIGINT', stop);
+  const unsubscribe = onStopSignal(() => app.unmount());
   try {
     await app.waitUntilExit();
   } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGHUP', stop);
-    process.off('SIGINT', stop);
+    unsubscribe();
   }
   return outcome;
 }

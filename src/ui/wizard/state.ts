@@ -1,9 +1,10 @@
 // The wizard's one reducer: step, answers given, cursor, drafts. Keys come in as actions; async results
-// (render, write, save) too. Pure apart from installer.evaluate, which only computes.
-import type { Installer, Rendered } from '../../app/installer.js';
-import { blockers } from '../../app/session.js';
-import type { AnswerKey, FlatAnswers } from '../../questions/definitions.js';
-import { diskRows, draftOf, giveAnswers, pickedRefs, questionRows, readDraft, reviewItems, sessionFor, type Step } from './view.js';
+// (render, write, save) too. Pure apart from the model's callbacks, which only compute.
+import type { Rendered } from '../../model/files.js';
+import type { WizardModel as Installer } from '../../model/wizard.js';
+import { blocking } from '../../model/findings.js';
+import type { AnswerKey, FlatAnswers } from '../../model/questions.js';
+import { draftOf, pickedRefs, questionRows, readDraft, reviewItems, type Step } from './view.js';
 
 export interface Keys {
   upArrow?: boolean;
@@ -131,7 +132,7 @@ function moved(cursor: number, k: Keys, count: number, page: number): number | n
 }
 
 export function createReducer(installer: Installer) {
-  const session = (state: WizardState) => sessionFor(installer, state.given);
+  const session = (state: WizardState) => installer.session(state.given);
 
   function enterProfile(state: WizardState): WizardState {
     const s = session(state);
@@ -157,7 +158,7 @@ export function createReducer(installer: Installer) {
       return { ...base, editCursor: Math.max(0, choices.findIndex((c) => c.value === value)) };
     }
     if (question.kind === 'disks') {
-      const rows = diskRows(s.facts.disks);
+      const rows = installer.diskRows(s.facts.disks);
       const picked = pickedRefs(rows, s.resolution.answers['storage.disks'] ?? []);
       const wipe = s.resolution.answers['storage.wipe'] ?? [];
       const wipes = rows.filter((r) => wipe.some((w) => w === r.disk.path || w === r.disk.byId)).map((r) => r.ref);
@@ -168,10 +169,10 @@ export function createReducer(installer: Installer) {
   }
 
   function answer(state: WizardState, values: Partial<FlatAnswers>): WizardState {
-    const result = giveAnswers(installer, state.given, values);
+    const result = installer.giveAnswers(state.given, values);
     if ('error' in result) return { ...state, notice: { tone: 'bad', text: result.error } };
     const next = { ...state, given: result.given, editing: null, draft: '', confirmWipe: null, notice: null };
-    const rows = questionRows(installer, sessionFor(installer, result.given), result.given);
+    const rows = questionRows(installer, installer.session(result.given), result.given);
     const at = rows.findIndex((r) => r.key === state.editing);
     // Walk on to the next question that still needs an answer, else to the one after this.
     const missing = rows.findIndex((r) => r.missing);
@@ -207,7 +208,7 @@ export function createReducer(installer: Installer) {
 
   function diskKey(state: WizardState, input: string, k: Keys, page: number): WizardState {
     const s = session(state);
-    const rows = diskRows(s.facts.disks);
+    const rows = installer.diskRows(s.facts.disks);
     if (state.confirmWipe) {
       const row = rows.find((r) => r.ref === state.confirmWipe)!;
       if (k.escape) return { ...state, confirmWipe: null, draft: '', notice: { tone: 'warn', text: `${row.disk.path} not chosen: nothing on it is touched` } };
@@ -273,7 +274,7 @@ export function createReducer(installer: Installer) {
     if (cursor !== null) return { ...state, cursor, notice: null };
     const item = items[state.cursor];
     const toConfirm = (): WizardState => {
-      const blocked = blockers(s);
+      const blocked = blocking(s.findings);
       if (blocked.length > 0) {
         return {
           ...state,
@@ -314,7 +315,7 @@ export function createReducer(installer: Installer) {
           const rank = ranks[state.cursor];
           if (!rank) return state;
           if (!rank.fits) return { ...state, blocked: rank.profile.id };
-          const result = giveAnswers(installer, state.given, { profile: rank.profile.id });
+          const result = installer.giveAnswers(state.given, { profile: rank.profile.id });
           if ('error' in result) return { ...state, notice: { tone: 'bad', text: result.error } };
           return enterQuestions({ ...state, given: result.given, notice: null });
         }

@@ -1,11 +1,11 @@
-// What the wizard shows, worked out from the Installer and the answers given so far. Pure: no ink, no I/O.
-import type { Installer, Rendered } from '../../app/installer.js';
-import type { Session } from '../../app/session.js';
+// What the wizard shows, worked out from the WizardModel's view data and the answers given so far. Pure: no ink,
+// no I/O.
 import type { DiskSelector } from '../../model/answers.js';
 import type { Disk } from '../../model/facts.js';
-import { formatBytes } from '../../model/units.js';
-import { isCandidate, needsWipe } from '../../plan/disks.js';
-import type { AnswerKey, FlatAnswers, Question } from '../../questions/definitions.js';
+import type { Rendered } from '../../model/files.js';
+import type { AnswerKey, FlatAnswers, Question } from '../../model/questions.js';
+import type { Session } from '../../model/session.js';
+import type { DiskRow, WizardModel as Installer } from '../../model/wizard.js';
 
 export const STEPS = ['hardware', 'profile', 'questions', 'review', 'confirm'] as const;
 export type Step = (typeof STEPS)[number] | 'done';
@@ -17,46 +17,6 @@ export const STEP_TITLES: Record<(typeof STEPS)[number], string> = {
   review: 'Review',
   confirm: 'Confirm',
 };
-
-const sessions = new WeakMap<object, Session>();
-
-/** installer.evaluate, once per given-answers object (the reducer replaces the object on every change). */
-export function sessionFor(installer: Installer, given: Partial<FlatAnswers>): Session {
-  let session = sessions.get(given);
-  if (!session) {
-    session = installer.evaluate(given);
-    sessions.set(given, session);
-  }
-  return session;
-}
-
-/**
- * Give answers and keep the session valid: a later answer that no longer fits (a gateway outside a new floating
- * network) is dropped so its default is worked out again. Returns the error when the answer itself is refused.
- */
-export function giveAnswers(installer: Installer, given: Partial<FlatAnswers>, values: Partial<FlatAnswers>): { given: Partial<FlatAnswers> } | { error: string } {
-  const keys = installer.questions(sessionFor(installer, given)).map((q) => q.key);
-  const changed = keys.filter((k) => k in values);
-  const last = Math.max(...changed.map((k) => keys.indexOf(k)));
-  let next: Partial<FlatAnswers> = { ...values };
-  for (const key of keys.slice(0, last + 1)) if (key in given && !(key in values)) (next as Record<string, unknown>)[key] = given[key];
-  try {
-    sessionFor(installer, next);
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
-  }
-  for (const key of keys.slice(last + 1)) {
-    if (!(key in given)) continue;
-    const candidate = { ...next, [key]: given[key] };
-    try {
-      sessionFor(installer, candidate);
-      next = candidate;
-    } catch {
-      // dropped: its default is worked out again for the new answers
-    }
-  }
-  return { given: next };
-}
 
 export interface QuestionRow {
   key: AnswerKey;
@@ -131,24 +91,7 @@ export function readDraft(installer: Installer, session: Session, question: Ques
   return { value: text, problem: installer.validate(question.key, text, session) };
 }
 
-export interface DiskRow {
-  disk: Disk;
-  /** The reference saved in the answers (by-id when there is one: stable across reboots). */
-  ref: string;
-  /** Why it can never be used; null when it can. */
-  never: string | null;
-  /** Holds data that is destroyed when it is used. */
-  wipe: boolean;
-  summary: string;
-}
-
-export function diskRows(disks: readonly Disk[]): DiskRow[] {
-  return disks.map((disk) => {
-    const never = isCandidate(disk) ? null : (disk.reasons[0]?.message ?? 'in use');
-    const what = [formatBytes(disk.sizeBytes), disk.transport, disk.rotational ? 'HDD' : disk.rotational === false ? 'SSD' : null, disk.model].filter(Boolean).join(', ');
-    return { disk, ref: disk.byId ?? disk.path, never, wipe: never === null && needsWipe(disk), summary: what };
-  });
-}
+export type { DiskRow };
 
 /** The disks a selection names, as refs of the table rows (filters show the disks they pick today). */
 export function pickedRefs(rows: readonly DiskRow[], selectors: readonly DiskSelector[]): string[] {

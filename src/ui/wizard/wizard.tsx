@@ -1,11 +1,10 @@
 // The wizard: one reducer for its state, effects for the three things that take time (render, save, write), and
-// the screens. Everything it knows comes through the Installer; saving the answers file is a callback.
+// the screens. Everything it knows comes through the WizardModel (view data and callbacks); saving the answers file is a callback.
 import { defaultTheme, extendTheme, ThemeProvider } from '@inkjs/ui';
 import { useApp, useInput, useStdout } from 'ink';
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
-import path from 'node:path';
-import type { Installer } from '../../app/installer.js';
-import type { FlatAnswers } from '../../questions/definitions.js';
+import type { WizardModel as Installer } from '../../model/wizard.js';
+import type { FlatAnswers } from '../../model/questions.js';
 import { createStyle } from '../style.js';
 import { ConfirmScreen, DoneScreen } from './confirm-screen.js';
 import { bodyHeight, maxScrollOf, StyleContext, type Size } from './frame.js';
@@ -15,7 +14,6 @@ import { profileDetailHeight, ProfileScreen } from './profile-screen.js';
 import { QuestionsScreen } from './questions-screen.js';
 import { fileLines, ReviewScreen } from './review-screen.js';
 import { createReducer, initialState, type Keys, type WizardState } from './state.js';
-import { sessionFor } from './view.js';
 
 export interface WizardOutcome {
   status: 'done' | 'cancelled';
@@ -59,9 +57,8 @@ export function Wizard({ installer, saveAnswers, hasSecrets = false, colour, onE
   const [reducer] = useState(() => createReducer(installer));
   const [state, dispatch] = useReducer(reducer, undefined, () => ({ ...initialState(given), ...initial }));
   const style = createStyle(colour);
-  const session = sessionFor(installer, state.given);
-  const out = path.resolve(installer.options.out);
-  const answersFile = path.join(path.resolve(installer.options.stateDir ?? '/etc/ciab'), 'answers.yaml');
+  const session = installer.session(state.given);
+  const { out, answersFile } = installer;
   const body = bodyHeight(size);
 
   // How far the current text may scroll, for the reducer to clamp.
@@ -83,7 +80,7 @@ export function Wizard({ installer, saveAnswers, hasSecrets = false, colour, onE
     if (state.step !== 'review' || state.rendered?.given === state.given || state.renderError || rendering.current === state.given) return;
     const given = state.given;
     rendering.current = given;
-    installer.render(sessionFor(installer, given)).then(
+    installer.render(installer.session(given)).then(
       (rendered) => dispatch({ type: 'rendered', given, rendered }),
       (error: unknown) => dispatch({ type: 'render-failed', given, error: error instanceof Error ? error.message : String(error) }),
     );

@@ -1,0 +1,45 @@
+// A session: what the installer knows for one set of answers — facts, ranking, where each answer came from,
+// and the plan once every question is answered. app/session.ts builds it.
+import type { Answers, AnswersFile } from './answers.js';
+import type { HostFacts } from './facts.js';
+import type { Finding } from './findings.js';
+import type { DeploymentPlan } from './plan.js';
+import type { Profile } from './profile.js';
+import type { AnswerKey, FlatAnswers } from './questions.js';
+import type { Ranking } from './ranking.js';
+import type { YamlSource } from './yaml-input.js';
+
+export type AnswerOrigin = 'answers file' | 'saved answers' | 'computed' | 'default' | 'not asked';
+
+export interface AnswerSources {
+  /** The answers file given with --answers. */
+  file?: { values: AnswersFile; source: YamlSource };
+  /** Answers saved by an earlier run on this machine. */
+  saved?: { values: AnswersFile; file: string };
+  /** Values fixed on the command line (e.g. --profile), which win over everything. */
+  overrides?: Partial<FlatAnswers>;
+}
+
+export interface Resolution {
+  answers: Partial<FlatAnswers>;
+  origins: Partial<Record<AnswerKey, AnswerOrigin>>;
+  /** Questions without any answer or default, in order. */
+  missing: AnswerKey[];
+  /** Saved answers that no longer fit this machine and were ignored, with why. */
+  ignoredSaved: string[];
+}
+
+export interface Session {
+  facts: HostFacts;
+  profiles: Profile[];
+  ranking: Ranking;
+  sources: AnswerSources;
+  skip: string[];
+  resolution: Resolution;
+  /** Set when every question has an answer. */
+  answers: Answers | null;
+  plan: DeploymentPlan | null;
+  /** Findings for the chosen profile (host checks, and plan checks once there is a plan). */
+  findings: Finding[];
+  profile: Profile | null;
+}
