@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { CommandResult, HostReader } from '../env/types.js';
 import { MIN_USABLE_DISK_BYTES, type Disk, type DiskVerdict, type Note, type Transport } from '../model/facts.js';
 import { GiB, formatBytes } from '../model/units.js';
-import type { DetectOptions } from './index.js';
+import type { DetectOptions } from './options.js';
 
 export const LSBLK_ARGS = ['-J', '-b', '-O'] as const;
 const BY_ID_DIR = '/dev/disk/by-id';

@@ -3,25 +3,13 @@ import { performance } from 'node:perf_hooks';
 import type { HostReader } from '../env/types.js';
 import { HOST_FACTS_VERSION, HostFacts, type Note } from '../model/facts.js';
 import { detectCpu, detectSystem } from './cpu.js';
+import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './options.js';
 import { detectMemory } from './memory.js';
 import { detectDisks } from './disks.js';
 import { detectNetwork } from './nics.js';
 import { detectOs, detectPortsInUse } from './os.js';
 
-export interface DetectOptions {
-  /** Probe the uplink (container registry reachable). Off for offline runs and tests. */
-  uplink: boolean;
-  /** Offer attached loop devices as candidate disks (testing on a machine without spare disks). */
-  loopDevices: boolean;
-  /** A path on the filesystem the installer runs from (its working folder): that disk is the installer's media. */
-  installerPath: string | null;
-}
-
-export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
-  uplink: true,
-  loopDevices: false,
-  installerPath: null,
-};
+export { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './options.js';
 
 export async function detectHost(reader: HostReader, options: Partial<DetectOptions> = {}): Promise<HostFacts> {
   const opts = { ...DEFAULT_DETECT_OPTIONS, ...options };

@@ -4,7 +4,7 @@
 // `ip -j route show default` (+ -6), resolv.conf, `getent ahostsv4`, a TCP probe. All in parallel.
 import type { HostReader } from '../env/types.js';
 import type { Address, Network, Nic, NicKind, Note } from '../model/facts.js';
-import type { DetectOptions } from './index.js';
+import type { DetectOptions } from './options.js';
 
 const SYS_NET = '/sys/class/net';
 
