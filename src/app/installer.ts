@@ -68,7 +68,7 @@ export async function createInstaller(env: Env, options: InstallerOptions): Prom
 
   const installer: Installer = {
     options,
-    evaluate: (given) => planSession({ facts, profiles, sources: { file, saved, overrides: { ...options.overrides, ...given } }, options: { ...options, vars } }),
+    evaluate: (given) => planSession({ facts, profiles, sources: { file, saved, overrides: options.overrides, given }, options: { ...options, vars } }),
     questions: () => QUESTIONS,
     applies: (question, session) => session.resolution.origins[question.key] !== 'not asked',
     choices: (question, session) => question.choices?.(context(session)) ?? [],

@@ -16,7 +16,7 @@ import { applySkips, rankProfiles, type Ranking } from '../profiles/rank.js';
 import type { AnswerKey, FlatAnswers } from '../model/questions.js';
 import type { Session } from '../model/session.js';
 import { loadProfiles, readOptionalFile, readUserFile } from './inputs.js';
-import { resolveAnswers, toAnswers, type AnswerSources, type Resolution } from '../questions/resolve.js';
+import { givenAnswer, resolveAnswers, toAnswers, type AnswerSources, type Resolution } from '../questions/resolve.js';
 
 export const DEFAULT_STATE_DIR = '/etc/ciab';
 
@@ -76,9 +76,10 @@ export function planSession(input: { facts: HostFacts; profiles: Profile[]; sour
   checkSkipIds(options.skip ?? [], () => '--skip-check');
   if (sources.file) checkSkipIds(fileSkips, () => `${sources.file!.source.file}: skip_checks`);
   const skip = [...new Set([...(options.skip ?? []), ...fileSkips])];
+  // The ranking needs the image source before the questions are resolved: take it in the one answer order.
   const images = {
-    registry: (sources.overrides?.['images.registry'] ?? sources.file?.values.images?.registry) || null,
-    offlineBundle: (sources.overrides?.['images.offline_bundle'] ?? sources.file?.values.images?.offline_bundle) || null,
+    registry: givenAnswer(sources, 'images.registry') || null,
+    offlineBundle: givenAnswer(sources, 'images.offline_bundle') || null,
   };
   const ranking = rankProfiles(facts, profiles, { skip, images });
   const env = options.vars ?? {};

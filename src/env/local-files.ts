@@ -121,7 +121,16 @@ export function createLocalFiles(): Files {
         await Promise.all(staged.map((s) => rm(s.temp, { force: true })));
         throw error;
       }
-      for (const s of staged) await rename(s.temp, s.target);
+      let renamed = 0;
+      try {
+        for (const s of staged) {
+          await rename(s.temp, s.target);
+          renamed += 1;
+        }
+      } finally {
+        // A rename that fails (a folder in the way) leaves no temp files behind; the error says which target.
+        await Promise.all(staged.slice(renamed).map((s) => rm(s.temp, { force: true })));
+      }
       for (const dir of new Set(staged.map((s) => path.dirname(s.target)))) await syncDir(dir);
     },
     async append(file, content, options = {}) {

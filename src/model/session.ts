@@ -9,15 +9,18 @@ import type { AnswerKey, FlatAnswers } from './questions.js';
 import type { Ranking } from './ranking.js';
 import type { YamlSource } from './yaml-input.js';
 
-export type AnswerOrigin = 'answers file' | 'saved answers' | 'computed' | 'default' | 'not asked';
+/** Where an answer came from, in the one answer order: wizard → command line → answers file → saved → computed → default. */
+export type AnswerOrigin = 'wizard' | 'command line' | 'answers file' | 'saved answers' | 'computed' | 'default' | 'not asked';
 
 export interface AnswerSources {
   /** The answers file given with --answers. */
   file?: { values: AnswersFile; source: YamlSource };
   /** Answers saved by an earlier run on this machine. */
   saved?: { values: AnswersFile; file: string };
-  /** Values fixed on the command line (e.g. --profile), which win over everything. */
+  /** Values fixed on the command line (e.g. --profile), which win over the files. */
   overrides?: Partial<FlatAnswers>;
+  /** What the person typed in the wizard, which wins over everything. */
+  given?: Partial<FlatAnswers>;
 }
 
 export interface Resolution {

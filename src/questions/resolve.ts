@@ -45,11 +45,18 @@ export function resolveAnswers(
     }
     const validate = (value: unknown) => (question.validate ? question.validate(value as never, ctx) : null);
 
+    const typed = sources.given?.[key];
+    if (typed !== undefined) {
+      const problem = validate(typed);
+      if (problem) throw new UserError(`${key}: ${problem}`);
+      set(key, typed, 'wizard');
+      continue;
+    }
     const override = sources.overrides?.[key];
     if (override !== undefined) {
       const problem = validate(override);
       if (problem) throw new UserError(`--${key.replace(/\./g, '-').replace(/_/g, '-')}: ${problem}`);
-      set(key, override, 'answers file');
+      set(key, override, 'command line');
       continue;
     }
     const given = (values: AnswersFile | undefined) => {
@@ -86,6 +93,18 @@ export function resolveAnswers(
 
   checkDiskSelection(ctx, sources, origins);
   return { answers, origins, missing, ignoredSaved };
+}
+
+/**
+ * An answer from what was given (wizard, command line, answers file, saved answers: the order resolveAnswers keeps),
+ * before anything is computed: what the ranking needs before the questions can be resolved (images.registry,
+ * images.offline_bundle). Unvalidated: resolveAnswers checks it later and names its file:line:key.
+ */
+export function givenAnswer<K extends AnswerKey>(sources: AnswerSources, key: K): FlatAnswers[K] | undefined {
+  for (const value of [sources.given?.[key], sources.overrides?.[key], getAnswer(sources.file?.values, key), getAnswer(sources.saved?.values, key)]) {
+    if (value !== undefined) return value as FlatAnswers[K];
+  }
+  return undefined;
 }
 
 /** Disks are checked together (a disk chosen twice, wipe confirmations), with errors at storage.disks[i]. */

@@ -52,3 +52,16 @@ describe('ciab in-process', () => {
     expectUsageError(result, /saved\/answers\.yaml:1:1: profil: unknown key/);
   });
 });
+
+describe('render --json', () => {
+  it('prints nothing on stdout when the write fails (the success document only after the write)', async () => {
+    const env = createTestEnv({ host: 'laptop' });
+    mkdirSync(path.join(env.cwd, 'out'));
+    writeFileSync(path.join(env.cwd, 'out', 'kolla'), 'a file where a folder must go\n');
+    const args = ['render', '--json', '--profile', 'workshop', '--skip-check', 'ports', '--skip-check', 'services', '--state-dir', 'state', '--no-uplink-check', '--out', 'out'];
+    const failed = await runCiabInProcess(args, env);
+    expectUsageError(failed, /^ciab: --out .*\/out: cannot write kolla(\/[\w.]+)? \(a path component is a file\); nothing was changed$/);
+    expect(failed.stdout).toBe('');
+    expect(readdirSync(path.join(env.cwd, 'out'))).toEqual(['kolla']);
+  }, 60_000);
+});

@@ -31,6 +31,8 @@ const ORIGIN_LABELS: Record<string, string> = {
   default: 'default',
   'saved answers': 'saved',
   'answers file': 'given',
+  'command line': 'flag',
+  wizard: 'yours',
 };
 
 /** The questions the wizard asks after the profile: only those that apply; storage.wipe is part of the disk table. */
