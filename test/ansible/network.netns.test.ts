@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planSession } from '../../src/app/session.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
-import { loadProfiles } from '../../src/profiles/load.js';
+import { HOST_TEMPLATES, loadProfiles } from '../helpers/inputs.js';
 import { renderHostFiles } from '../../src/render/host.js';
 import { fixtureFacts } from '../helpers/facts.js';
 import { ensureKollaVenv, type KollaVenv } from '../kolla/harness.js';
@@ -131,7 +131,7 @@ describe.skipIf(skipReason !== null)(`prepare-host network parts in network name
   const TEARDOWN = ['teardown/network.yml', 'teardown/hosts-file.yml'];
 
   function writeConfig(target: string, p: DeploymentPlan, edit?: (name: string, content: string) => string): void {
-    for (const f of renderHostFiles(p)) {
+    for (const f of renderHostFiles(p, HOST_TEMPLATES)) {
       const dest = path.join(target, f.path);
       mkdirSync(path.dirname(dest), { recursive: true });
       writeFileSync(dest, edit ? edit(f.path, f.content) : f.content, { mode: f.mode });
@@ -157,7 +157,7 @@ describe.skipIf(skipReason !== null)(`prepare-host network parts in network name
 
     const profiles = await loadProfiles();
     const facts = await fixtureFacts('laptop');
-    const s = planSession({ facts, profiles, sources: {}, options: { skip: ['ports', 'services'], env: {} } });
+    const s = planSession({ facts, profiles, sources: {}, options: { skip: ['ports', 'services'], vars: {} } });
     const real = s.plan!;
     plan = {
       ...real,
@@ -327,10 +327,10 @@ describe('prepare-host network parts in --check mode on this machine', () => {
     try {
       const profiles = await loadProfiles();
       const facts = await fixtureFacts('laptop');
-      const real = planSession({ facts, profiles, sources: {}, options: { skip: ['ports', 'services'], env: {} } }).plan!;
+      const real = planSession({ facts, profiles, sources: {}, options: { skip: ['ports', 'services'], vars: {} } }).plan!;
       const p: DeploymentPlan = { ...real, host: { ...real.host, networkConfig: 'ifupdown' } };
       const configDir = path.join(tmp, 'config');
-      for (const f of renderHostFiles(p)) {
+      for (const f of renderHostFiles(p, HOST_TEMPLATES)) {
         mkdirSync(path.dirname(path.join(configDir, f.path)), { recursive: true });
         writeFileSync(path.join(configDir, f.path), f.content, { mode: f.mode });
       }
