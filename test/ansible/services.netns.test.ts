@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCiab } from '../helpers/cli.js';
 import { writeFixtureFacts } from '../helpers/facts.js';
-import { PARTS, PREPARE_HOST, REPO, describeRun, runPlaybook } from './hostprep-harness.js';
+import { PARTS, PREPARE_HOST, REPO, TEARDOWN, describeRun, runPlaybook } from './hostprep-harness.js';
 
 const NS = `ciab-svc-${process.pid % 100000}${randomBytes(2).toString('hex')}`;
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
@@ -126,5 +126,17 @@ describe.skipIf(skipReason !== null)(`prepare-host time-sync and services in a n
     expect(spawnSync('cat', [path.join(root, 'etc', 'timezone')], { encoding: 'utf8' }).stdout).toBe('Europe/Berlin\n');
     // Nothing was stopped, so nothing is recorded for teardown.
     expect(existsSync(path.join(dir, 'state', 'services', 'stopped'))).toBe(false);
+  }, 300_000);
+
+  it('teardown names exactly the recorded units it would start again, and keeps the record without systemd', async () => {
+    const record = path.join(dir, 'state', 'services', 'stopped');
+    mkdirSync(path.dirname(record), { recursive: true });
+    writeFileSync(record, 'libvirtd.socket enabled active\nmariadb.service enabled active\n');
+    const skipDown = ['kolla-venv', 'storage', 'container-engine', 'ca-certificates', 'network', 'hosts-file'];
+    const run = await runPlaybook(TEARDOWN, { ciab_config_dir: config, ciab_root: root, ciab_state_dir: path.join(dir, 'state'), ciab_skip: skipDown });
+    expect(run.code, describeRun(run)).toBe(0);
+    const said = run.tasks.map((t) => t.msg ?? '').join('\n');
+    expect(said).toContain('would start and re-enable libvirtd.socket, mariadb.service (systemd does not run here: skipped)');
+    expect(existsSync(record)).toBe(true);
   }, 300_000);
 });
