@@ -112,7 +112,7 @@ describe.skipIf(skipReason !== null)(`prepare-host time-sync and services in a n
     expect(existsSync(path.join(root, 'etc', 'localtime'))).toBe(false);
   }, 300_000);
 
-  it('for real, everything confirmed: keeps an installed chrony, sets the time zone, and names what it would stop', async () => {
+  it('for real, everything confirmed: starts the installed chrony instead of installing timesyncd, sets the time zone, and names what it would stop', async () => {
     // This sandbox has chrony installed (its dpkg database says so): time-sync must start it, not replace it.
     mkdirSync(path.join(root, 'var', 'lib', 'dpkg'), { recursive: true });
     writeFileSync(path.join(root, 'var', 'lib', 'dpkg', 'status'), 'Package: chrony\nStatus: install ok installed\nVersion: 4.6-1\nArchitecture: amd64\nMaintainer: x\nDescription: x\n\n');
