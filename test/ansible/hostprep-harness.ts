@@ -70,13 +70,19 @@ function parse(stdout: string): Pick<PlaybookRun, 'tasks' | 'stats' | 'failures'
   return { tasks, stats: doc.stats['localhost'] ?? null, failures };
 }
 
-export function runPlaybook(playbook: string, vars: Record<string, unknown>, options: { check?: boolean; timeoutMs?: number } = {}): Promise<PlaybookRun> {
-  const args = [playbook, '-e', JSON.stringify(vars)];
+/** `wrapper` runs ansible-playbook through another command (e.g. `ip netns exec NS …`), which gets its argv last. */
+export function runPlaybook(
+  playbook: string,
+  vars: Record<string, unknown>,
+  options: { check?: boolean; timeoutMs?: number; wrapper?: string[] } = {},
+): Promise<PlaybookRun> {
+  const args = [path.join(ansibleBin(), 'ansible-playbook'), playbook, '-e', JSON.stringify(vars)];
   if (options.check) args.push('--check');
+  const [command, ...commandArgs] = [...(options.wrapper ?? []), ...args];
   return new Promise((resolve) => {
     execFile(
-      path.join(ansibleBin(), 'ansible-playbook'),
-      args,
+      command!,
+      commandArgs,
       {
         cwd: path.dirname(playbook),
         env: {
