@@ -46,3 +46,8 @@ export async function loadHostTemplates(env: Env): Promise<HostTemplates> {
   const entries = await Promise.all(names.map(async (name) => [name, await env.files.readText(path.join(dir, name))] as const));
   return Object.fromEntries(entries);
 }
+
+/** probes/kvm-guest.py, the guest detection runs through the host's python3; null (KVM then unknown) when missing. */
+export async function loadKvmProbe(env: Env): Promise<string | null> {
+  return env.files.readOptional(path.join(env.projectRoot, 'probes', 'kvm-guest.py')).catch(() => null);
+}

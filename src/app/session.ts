@@ -15,7 +15,7 @@ import { CHECK_IDS, runAllChecks } from '../preflight/plan-checks.js';
 import { applySkips, rankProfiles, type Ranking } from '../profiles/rank.js';
 import type { AnswerKey, FlatAnswers } from '../model/questions.js';
 import type { Session } from '../model/session.js';
-import { loadProfiles, readOptionalFile, readUserFile } from './inputs.js';
+import { loadKvmProbe, loadProfiles, readOptionalFile, readUserFile } from './inputs.js';
 import { givenAnswer, resolveAnswers, toAnswers, type AnswerSources, type Resolution } from '../questions/resolve.js';
 
 export const DEFAULT_STATE_DIR = '/etc/ciab';
@@ -42,7 +42,7 @@ export async function loadFacts(env: Env, options: SessionOptions): Promise<Host
     const text = await readUserFile(env, options.factsFile, 'the facts file');
     return readYaml(options.factsFile, text, HostFacts).value;
   }
-  return detectHost(env.host, { installerPath: env.cwd, ...options.detect });
+  return detectHost(env.host, { installerPath: env.cwd, kvmProbeScript: await loadKvmProbe(env), ...options.detect });
 }
 
 export async function loadAnswerSources(env: Env, options: SessionOptions): Promise<AnswerSources> {

@@ -1,5 +1,6 @@
 // `ciab detect`: read the machine, print a summary (or JSON), optionally save the raw readings.
 import path from 'node:path';
+import { loadKvmProbe } from '../app/inputs.js';
 import { detectHost } from '../detect/index.js';
 import { recordHost } from '../env/recording.js';
 import type { Env } from '../env/types.js';
@@ -18,6 +19,7 @@ export async function runDetect(env: Env, options: DetectCommandOptions): Promis
     uplink: options.uplinkCheck !== false,
     loopDevices: Boolean(options.loopDevices),
     installerPath: env.cwd,
+    kvmProbeScript: await loadKvmProbe(env),
   });
   if (recorder && options.record) {
     try {

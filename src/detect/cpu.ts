@@ -1,6 +1,7 @@
 // CPU, KVM and the machine itself (vendor, VM or not, firmware).
 import type { HostReader } from '../env/types.js';
 import type { Cpu, Note, System } from '../model/facts.js';
+import { detectKvm } from './kvm.js';
 
 export interface CpuInfo {
   vendor: string | null;
@@ -42,11 +43,9 @@ export function parseCpuInfo(text: string): CpuInfo {
   };
 }
 
-export async function detectCpu(reader: HostReader, notes: Note[]): Promise<Cpu> {
-  const [cpuinfo, kvmPresent, kvmOpen, nestedIntel, nestedAmd] = await Promise.all([
+export async function detectCpu(reader: HostReader, notes: Note[], kvmProbeScript: string | null = null): Promise<Cpu> {
+  const [cpuinfo, nestedIntel, nestedAmd] = await Promise.all([
     reader.readText('/proc/cpuinfo'),
-    reader.exists('/dev/kvm'),
-    reader.canOpen('/dev/kvm', 'rw'),
     reader.readText('/sys/module/kvm_intel/parameters/nested'),
     reader.readText('/sys/module/kvm_amd/parameters/nested'),
   ]);
@@ -54,14 +53,6 @@ export async function detectCpu(reader: HostReader, notes: Note[]): Promise<Cpu>
   const info = parseCpuInfo(cpuinfo ?? '');
   const nestedText = nestedIntel ?? nestedAmd;
   const module = nestedIntel !== null ? 'kvm_intel' : nestedAmd !== null ? 'kvm_amd' : null;
-  let reason: string | null = null;
-  if (!kvmPresent) {
-    reason = info.flags.has('vmx') || info.flags.has('svm')
-      ? '/dev/kvm is missing although the CPU has virtualization extensions: load the kvm module or enable VT-x/AMD-V in the firmware'
-      : '/dev/kvm is missing: hardware virtualization is off, absent, or not passed through to this VM';
-  } else if (!kvmOpen.ok) {
-    reason = `/dev/kvm exists but cannot be opened (${kvmOpen.error})`;
-  }
   return {
     vendor: info.vendor,
     model: info.model,
@@ -70,7 +61,7 @@ export async function detectCpu(reader: HostReader, notes: Note[]): Promise<Cpu>
     cores: info.cores,
     threads: info.threads,
     flags: { vmx: info.flags.has('vmx'), svm: info.flags.has('svm') },
-    kvm: { present: kvmPresent, usable: kvmPresent && kvmOpen.ok, reason },
+    kvm: await detectKvm(reader, notes, info.flags, kvmProbeScript),
     nested: { module, enabled: nestedText === null ? null : /^(y|1)/i.test(nestedText.trim()) },
   };
 }

@@ -17,7 +17,7 @@ export async function detectHost(reader: HostReader, options: Partial<DetectOpti
   const notes: Note[] = [];
   const [system, cpu, memory, disks, net, os, portsInUse] = await Promise.all([
     detectSystem(reader, notes),
-    detectCpu(reader, notes),
+    detectCpu(reader, notes, opts.kvmProbeScript ?? null),
     detectMemory(reader, notes),
     detectDisks(reader, notes, opts),
     detectNetwork(reader, notes, opts),

@@ -7,10 +7,13 @@ export interface DetectOptions {
   loopDevices: boolean;
   /** A path on the filesystem the installer runs from (its working folder): that disk is the installer's media. */
   installerPath: string | null;
+  /** The text of probes/kvm-guest.py (read by the caller): without it whether guests run under KVM stays unknown. */
+  kvmProbeScript?: string | null;
 }
 
 export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
   uplink: true,
   loopDevices: false,
   installerPath: null,
+  kvmProbeScript: null,
 };

@@ -51,7 +51,7 @@ export function createHostReader(vars: Readonly<Record<string, string | undefine
       // node:child_process rather than execa here: detection runs on every start and execa costs
       // ~130 ms to import; execa is used where its streaming matters (the run engine).
       return new Promise<CommandResult>((resolve) => {
-        execFile(
+        const child = execFile(
           command,
           [...args],
           { timeout: options.timeoutMs ?? 10_000, env: { ...vars, LC_ALL: 'C' }, maxBuffer: 32 * 1024 * 1024 },
@@ -66,6 +66,9 @@ export function createHostReader(vars: Readonly<Record<string, string | undefine
             });
           },
         );
+        // A child that exits before reading its input closes the pipe: EPIPE is its business, not ours.
+        child.stdin?.on('error', () => undefined);
+        child.stdin?.end(options.input ?? '');
       });
     },
     async freeBytes(path) {

@@ -27,8 +27,8 @@ export interface HostReader {
   exists(path: string): Promise<boolean>;
   /** Try to open a path (e.g. /dev/kvm read-write) and close it again. */
   canOpen(path: string, mode: 'r' | 'rw'): Promise<{ ok: boolean; error: string | null }>;
-  /** Run a command without a shell; never throws. */
-  run(command: string, args: readonly string[], options?: { timeoutMs?: number }): Promise<CommandResult>;
+  /** Run a command without a shell; never throws. input is written to its stdin (e.g. a script for `python3 -`). */
+  run(command: string, args: readonly string[], options?: { timeoutMs?: number; input?: string }): Promise<CommandResult>;
   /** Free bytes on the filesystem holding path, or null. */
   freeBytes(path: string): Promise<number | null>;
   /** Resolve and connect to host:port, with a timeout. */

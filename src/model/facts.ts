@@ -24,9 +24,18 @@ export const Cpu = z.object({
   kvm: z.object({
     /** /dev/kvm exists */
     present: z.boolean(),
-    /** /dev/kvm could be opened read-write: the truth for hardware virtualization */
-    usable: z.boolean(),
+    /**
+     * Instances can run with KVM: /dev/kvm opens and a test guest ran (guest.runs). null = not known (no python3, the
+     * probe was killed or not recorded): the plan then uses qemu and says why. reason says why not (or why unknown).
+     */
+    usable: z.boolean().nullable(),
     reason: z.string().nullable(),
+    /** The kernel module serving /dev/kvm: kvm_intel, kvm_amd, kvm_pvm (paravirtual nested, stock guests hang) … */
+    backend: z.string().nullable().default(null),
+    /** The guest probe (probes/kvm-guest.py): did a real-mode and a long-mode guest reach hlt? null = not run/unknown. */
+    guest: z
+      .object({ runs: z.boolean().nullable(), detail: z.string().nullable() })
+      .default({ runs: null, detail: null }),
   }),
   nested: z.object({
     module: z.enum(['kvm_intel', 'kvm_amd']).nullable(),

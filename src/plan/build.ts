@@ -75,7 +75,8 @@ export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers):
   const vip = profile.network.haproxy ? net.vip! : mgmtAddress.address;
 
   const services = servicesFor(profile, answers.storage.backend);
-  const kvm = facts.cpu.kvm.usable;
+  // Only a proven KVM: unknown (no probe result) plans qemu, which always boots.
+  const kvm = facts.cpu.kvm.usable === true;
   const threads = facts.cpu.threads ?? 1;
   const workers = { service: Math.max(1, Math.min(4, Math.floor(threads / 4))), rpc: Math.max(1, Math.min(2, Math.floor(threads / 8))) };
 
@@ -187,7 +188,13 @@ function kollaVariables(i: KollaInputs): Record<string, KollaVar> {
     v.enable_proxysql = { value: false, why: 'without HAProxy the VIP is the host IP, where MariaDB already listens on 3306' };
   }
   v.neutron_plugin_agent = { value: i.profile.network.neutron_plugin, why: 'OVN: the SCS default network backend' };
-  if (!i.kvm) v.nova_compute_virt_type = { value: 'qemu', why: `no usable /dev/kvm (${i.facts.cpu.kvm.reason ?? 'unknown'}): software emulation` };
+  if (!i.kvm) {
+    const k = i.facts.cpu.kvm;
+    const why = k.usable === null
+      ? `KVM unproven (${k.reason ?? 'no guest probe'}): qemu software emulation, which always boots`
+      : `no usable KVM (${k.reason ?? 'unknown'}): software emulation`;
+    v.nova_compute_virt_type = { value: 'qemu', why };
+  }
   if (i.profile.network.tls_external) {
     v.kolla_enable_tls_internal = { value: true, why: 'one VIP serves internal and external endpoints, so both use TLS' };
     v.kolla_enable_tls_external = { value: true, why: 'HTTPS for users, with a CA generated for this install' };

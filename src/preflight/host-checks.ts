@@ -110,8 +110,14 @@ export const HOST_CHECKS: readonly HostCheck[] = [
     id: 'kvm',
     title: 'hardware virtualization (/dev/kvm) for instances',
     run: (facts, profile) => {
-      if (facts.cpu.kvm.usable) return [finding('kvm', 'info', '/dev/kvm works: instances get hardware virtualization')];
+      if (facts.cpu.kvm.usable === true) return [finding('kvm', 'info', '/dev/kvm works and a test guest ran: instances get hardware virtualization')];
       const why = facts.cpu.kvm.reason ?? '/dev/kvm is not usable';
+      if (facts.cpu.kvm.usable === null) {
+        // Unknown is not "no": say what would settle it; qemu is planned meanwhile.
+        const fix = 'install python3 and run ciab detect again (the KVM guest probe needs it)';
+        if (profile.requirements.kvm === 'required') return [finding('kvm', 'block', `${why}; ${profile.id} needs KVM`, fix)];
+        return [finding('kvm', 'warn', `${why}: nova will use qemu software emulation until KVM is proven`, fix)];
+      }
       if (profile.requirements.kvm === 'required') {
         return [finding('kvm', 'block', `${why}; ${profile.id} needs KVM`, facts.system.virtual ? 'enable nested virtualization on the hypervisor, or choose the workshop profile (qemu)' : 'enable VT-x/AMD-V in the firmware settings')];
       }

@@ -28,13 +28,14 @@ export function formatFactsSummary(facts: HostFacts, style: Style, { footer = tr
   lines.push(
     row(
       'KVM',
-      cpu.kvm.usable
-        ? good('/dev/kvm works: instances run with hardware virtualization')
+      cpu.kvm.usable === true
+        ? good(`/dev/kvm works${cpu.kvm.backend ? ` (${cpu.kvm.backend})` : ''}: a test guest ran, instances run with hardware virtualization`)
         : warn(`${cpu.kvm.reason ?? 'not usable'} — instances would run under slow software emulation (qemu)`),
     ),
   );
-  if (system.virtual && cpu.kvm.usable && !cpu.flags.vmx && !cpu.flags.svm) {
-    lines.push(row('', info('the CPU flags show no vmx/svm inside this VM, but /dev/kvm opens: nested virtualization works')));
+  if (cpu.kvm.usable !== true && cpu.kvm.guest.detail) lines.push(row('', info(`guest probe: ${cpu.kvm.guest.detail}`)));
+  if (system.virtual && cpu.kvm.usable === true && !cpu.flags.vmx && !cpu.flags.svm) {
+    lines.push(row('', info('the CPU flags show no vmx/svm inside this VM, but a test guest ran: nested virtualization works')));
   }
   const swap = memory.swapTotalBytes ? `${formatBytes(memory.swapTotalBytes)} swap` : 'no swap';
   lines.push(row('Memory', `${formatBytes(memory.totalBytes)} total, ${formatBytes(memory.availableBytes)} available, ${swap}`));

@@ -13,7 +13,7 @@ export function hardwareHeadline(session: Session, style: Style): string {
   const { facts } = session;
   const spare = facts.disks.filter((d) => d.usable).length;
   const nics = facts.nics.filter((n) => n.kind !== 'loopback').length;
-  const kvm = facts.cpu.kvm.usable ? `${style.ok(style.icon.ok)} KVM` : `${style.warn(style.icon.warn)} no KVM`;
+  const kvm = facts.cpu.kvm.usable === true ? `${style.ok(style.icon.ok)} KVM` : `${style.warn(style.icon.warn)} no KVM`;
   const fit = session.ranking.recommended ? style.ok(`${style.icon.ok} best fit: ${session.ranking.recommended}`) : style.bad(`${style.icon.block} nothing fits as it is`);
   return `${facts.cpu.threads ?? '?'} threads · ${formatBytes(facts.memory.totalBytes)} RAM · ${kvm} · ${plural(spare, 'spare disk')} · ${plural(nics, 'NIC')} · ${fit}`;
 }
