@@ -48,6 +48,7 @@ export function buildProgram(env: Env) {
     .option('--no-uplink-check', 'do not probe the container registry (offline machines)')
     .option('--loop-devices', 'offer attached loop devices as storage disks (for testing)')
     .option('--record <file>', 'also save every raw reading to FILE (attach it to a bug report)')
+    .option('--replay <file>', 'read a --record FILE instead of this machine (plan it anywhere: --facts takes it too)')
     .addHelpText(
       'after',
       '\nExit codes: 0 facts detected, 1 an unexpected failure, 2 bad input.\n',
@@ -61,7 +62,7 @@ export function buildProgram(env: Env) {
     command
       .option('--answers <file>', 'answers file (YAML); unattended: every gap is an error naming its key')
       .option('--profile <id>', 'use this profile instead of the recommended one')
-      .option('--facts <file>', 'plan for recorded facts (`ciab detect --json > facts.json`) instead of this machine')
+      .option('--facts <file>', 'plan for a recorded machine (`ciab detect --json` facts or a `--record` file) instead of this one')
       .option('--profiles <dir>', 'read profiles from DIR instead of the built-in ones')
       .option('--state-dir <dir>', 'where saved answers live (env CIAB_STATE_DIR)', env.vars.CIAB_STATE_DIR ?? '/etc/ciab')
       .option('--skip-check <id>', 'accept a blocking check by id (repeatable)', collect, [] as string[])

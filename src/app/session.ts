@@ -15,13 +15,14 @@ import { CHECK_IDS, runAllChecks } from '../preflight/plan-checks.js';
 import { applySkips, rankProfiles, type Ranking } from '../profiles/rank.js';
 import type { AnswerKey, FlatAnswers } from '../model/questions.js';
 import type { Session } from '../model/session.js';
+import { loadHostFile } from './host-file.js';
 import { loadKvmProbe, loadProfiles, readOptionalFile, readUserFile } from './inputs.js';
 import { givenAnswer, resolveAnswers, toAnswers, type AnswerSources, type Resolution } from '../questions/resolve.js';
 
 export const DEFAULT_STATE_DIR = '/etc/ciab';
 
 export interface SessionOptions {
-  /** Plan for recorded facts (a `ciab detect --json` file) instead of this machine. */
+  /** Plan for a recorded machine (a `ciab detect --json` facts file or a `--record` recording) instead of this one. */
   factsFile?: string;
   answersFile?: string;
   profilesDir?: string;
@@ -39,8 +40,7 @@ export type { Session } from '../model/session.js';
 
 export async function loadFacts(env: Env, options: SessionOptions): Promise<HostFacts> {
   if (options.factsFile) {
-    const text = await readUserFile(env, options.factsFile, 'the facts file');
-    return readYaml(options.factsFile, text, HostFacts).value;
+    return loadHostFile(env, options.factsFile);
   }
   return detectHost(env.host, { installerPath: env.cwd, kvmProbeScript: await loadKvmProbe(env), ...options.detect });
 }

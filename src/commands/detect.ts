@@ -1,5 +1,6 @@
 // `ciab detect`: read the machine, print a summary (or JSON), optionally save the raw readings.
 import path from 'node:path';
+import { replayRecordingFile } from '../app/host-file.js';
 import { loadKvmProbe } from '../app/inputs.js';
 import { detectHost } from '../detect/index.js';
 import { recordHost } from '../env/recording.js';
@@ -11,16 +12,22 @@ export interface DetectCommandOptions {
   uplinkCheck?: boolean;
   loopDevices?: boolean;
   record?: string;
+  /** A `--record` file to turn back into facts instead of reading this machine. */
+  replay?: string;
 }
 
 export async function runDetect(env: Env, options: DetectCommandOptions): Promise<void> {
+  if (options.replay && options.record) throw new UserError('--replay and --record: choose one (a replay reads no machine to record)');
   const recorder = options.record ? recordHost(env.host) : null;
-  const facts = await detectHost(recorder?.reader ?? env.host, {
-    uplink: options.uplinkCheck !== false,
-    loopDevices: Boolean(options.loopDevices),
-    installerPath: env.cwd,
-    kvmProbeScript: await loadKvmProbe(env),
-  });
+  if (recorder) recorder.recording.installerPath = env.cwd;
+  const facts = options.replay
+    ? await replayRecordingFile(env, options.replay)
+    : await detectHost(recorder?.reader ?? env.host, {
+        uplink: options.uplinkCheck !== false,
+        loopDevices: Boolean(options.loopDevices),
+        installerPath: env.cwd,
+        kvmProbeScript: await loadKvmProbe(env),
+      });
   if (recorder && options.record) {
     try {
       await env.files.writeAtomic(path.resolve(env.cwd, options.record), `${JSON.stringify(recorder.recording, null, 2)}\n`);

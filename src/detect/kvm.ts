@@ -65,8 +65,7 @@ function readProbe(result: { exitCode: number; stdout: string; stderr: string; n
   failure?: string | null;
 } {
   if (result.notFound) {
-    const why = result.stderr.trim();
-    return { runs: null, detail: `python3 is not installed, so the KVM guest probe could not run${why ? ` (${why})` : ''}` };
+    return { runs: null, detail: `the KVM guest probe did not run: ${result.stderr.trim() || 'python3 is not installed'}` };
   }
   if (result.timedOut) return { runs: null, detail: `the KVM guest probe was killed after ${KVM_PROBE_TIMEOUT_MS / 1000} s` };
   const parsed = result.exitCode === 0 ? parseGuestProbe(result.stdout) : null;

@@ -1,6 +1,6 @@
 // Record every read detection makes, so a machine can be replayed in tests (and attached to a bug report).
 import { z } from 'zod';
-import type { HostReader } from './types.js';
+import type { CommandResult, HostReader } from './types.js';
 
 export const HostRecording = z.object({
   description: z.string().default(''),
@@ -8,6 +8,8 @@ export const HostRecording = z.object({
   arch: z.string().default('x64'),
   root: z.boolean().default(true),
   now: z.string().default('2026-11-01T12:00:00.000Z'),
+  /** The folder ciab ran from on the recorded machine (its disk is the installer's media), when known. */
+  installerPath: z.string().nullable().default(null),
   files: z.record(z.string(), z.string()).default({}),
   dirs: z.record(z.string(), z.array(z.string())).default({}),
   links: z.record(z.string(), z.string()).default({}),
@@ -40,6 +42,7 @@ export function recordHost(inner: HostReader): { reader: HostReader; recording: 
     arch: inner.arch(),
     root: inner.isRoot(),
     now: inner.now().toISOString(),
+    installerPath: null,
     files: {},
     dirs: {},
     links: {},
@@ -93,4 +96,26 @@ export function recordHost(inner: HostReader): { reader: HostReader; recording: 
     },
   };
   return { reader, recording };
+}
+
+/**
+ * A HostReader that answers from a recording: the real detection code then turns a user's `--record` file back
+ * into facts anywhere. What the recording lacks reads as missing (a file, a command: "not in the recording").
+ */
+export function replayHost(recording: HostRecording): HostReader {
+  const notRecorded: CommandResult = { exitCode: -1, stdout: '', stderr: 'not in the recording', notFound: true, timedOut: false };
+  return {
+    readText: async (p) => recording.files[p] ?? null,
+    listDir: async (p) => recording.dirs[p] ?? null,
+    readLink: async (p) => recording.links[p] ?? null,
+    exists: async (p) => recording.exists[p] ?? (p in recording.files || p in recording.dirs || p in recording.links || p in recording.open),
+    canOpen: async (p) => recording.open[p] ?? { ok: false, error: 'ENOENT' },
+    run: async (command, args) => recording.commands[[command, ...args].join(' ')] ?? notRecorded,
+    freeBytes: async (p) => recording.freeBytes[p] ?? null,
+    tcpConnect: async (host, port) => recording.tcp[`${host}:${port}`] ?? { ok: false, ms: null, error: 'not in the recording' },
+    hostname: () => recording.hostname,
+    arch: () => recording.arch,
+    isRoot: () => recording.root,
+    now: () => new Date(recording.now),
+  };
 }

@@ -2,8 +2,8 @@
 // hold behaves like a missing file or a missing command, which is exactly what detection must survive.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CommandResult, HostReader } from '../../src/env/types.js';
-import { HostRecording } from '../../src/env/recording.js';
+import type { HostReader } from '../../src/env/types.js';
+import { HostRecording, replayHost } from '../../src/env/recording.js';
 
 export const HOST_FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'hosts');
 
@@ -31,21 +31,9 @@ export function listHostFixtures(): string[] {
     .sort();
 }
 
+/** The recording's answers through the real replaying reader (src/env/recording.ts), with overrides for a test. */
 export function createFixtureHost(recording: HostRecording, overrides: Partial<HostReader> = {}): HostReader {
-  const missingCommand: CommandResult = { exitCode: -1, stdout: '', stderr: '', notFound: true, timedOut: false };
-  const reader: HostReader = {
-    readText: async (p) => recording.files[p] ?? null,
-    listDir: async (p) => recording.dirs[p] ?? null,
-    readLink: async (p) => recording.links[p] ?? null,
-    exists: async (p) => recording.exists[p] ?? (p in recording.files || p in recording.dirs || p in recording.links || p in recording.open),
-    canOpen: async (p) => recording.open[p] ?? { ok: false, error: 'ENOENT' },
-    run: async (command, args) => recording.commands[[command, ...args].join(' ')] ?? missingCommand,
-    freeBytes: async (p) => recording.freeBytes[p] ?? null,
-    tcpConnect: async (host, port) => recording.tcp[`${host}:${port}`] ?? { ok: false, ms: null, error: 'ENOTFOUND' },
-    hostname: () => recording.hostname,
-    arch: () => recording.arch,
-    isRoot: () => recording.root,
-    now: () => new Date(recording.now),
-  };
-  return { ...reader, ...overrides };
+  // A connection the fixture does not hold fails as an unresolvable name (what the fixtures' tests were written for).
+  const tcpConnect: HostReader['tcpConnect'] = async (host, port) => recording.tcp[`${host}:${port}`] ?? { ok: false, ms: null, error: 'ENOTFOUND' };
+  return { ...replayHost(recording), tcpConnect, ...overrides };
 }
