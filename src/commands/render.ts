@@ -5,6 +5,7 @@ import { openSession, refuseIfBlocked, requireComplete } from '../app/session.js
 import { ensureWritableDir, writeFileSet } from '../app/write-files.js';
 import type { Env } from '../env/types.js';
 import { describeChanges, filesJson } from '../render/diff.js';
+import { osismTakeOver } from '../render/osism.js';
 import { createStyle } from '../ui/style.js';
 import { sessionOptions, type PlanCommandOptions } from './plan.js';
 
@@ -30,12 +31,14 @@ export async function runRender(env: Env, o: RenderCommandOptions): Promise<void
   // Only after the write succeeded: a success document for files that were never written would be a lie.
   if (o.json) env.terminal.stdout.write(`${JSON.stringify({ out, dryRun: Boolean(o.dryRun), files: filesJson(writes) }, null, 2)}\n`);
   if (!o.json) {
+    const osism = osismTakeOver(session.plan.release.openstack);
     const lines = [
       style.bold(`${o.dryRun ? 'Would write' : 'Wrote'} the ${session.plan.profile.title} configuration ${o.dryRun ? 'to' : 'in'} ${out}`),
       ...(changed.length > 0 ? describeChanges(writes, { diff: Boolean(o.diff) }) : ['  nothing changed: the folder already holds this configuration']),
       '',
       style.dim(`kolla/ is kolla-ansible's config dir (globals.yml, passwords.yml 0600, inventory, config/); host/ goes to / on the machine;`),
-      style.dim(`openstack/ holds clouds.yaml and admin-openrc.sh (0600); osism/ is the same cloud as an OSISM configuration repository.`),
+      style.dim(`openstack/ holds clouds.yaml and admin-openrc.sh (0600); osism/ is the same cloud in OSISM's layout.`),
+      osism.supported ? style.dim(osism.summary) : style.warn(osism.summary),
     ];
     env.terminal.stdout.write(`${lines.join('\n')}\n`);
   }

@@ -54,6 +54,21 @@ export const OSISM_ROLE_GROUPS = ['generic', 'manager', 'monitoring', 'control',
 /** Ceph role groups: left empty here, the box's Ceph is cephadm's, not OSISM's ceph-ansible. */
 export const OSISM_CEPH_GROUPS = ['ceph-control', 'ceph-resource'] as const;
 
+/**
+ * Can OSISM take this cloud over today? Only when a numbered OSISM release carries the OpenStack release. Checked
+ * against osism/release @a4a0226 (2026-08-21): the newest numbered release is 10.2.0 (2026-08-14); 2026.1 exists only
+ * as latest/openstack-2026.1.yml (development pins, added 2026-08-17), and OSISM's kolla-ansible image and generics
+ * inventory as stored have no 2026.1 run script or 2026.1 groups (kolla_toolbox, cinder-volume-lvm …).
+ */
+export function osismTakeOver(openstack: string): { supported: boolean; summary: string } {
+  const { established, version } = osismManagerVersion(openstack);
+  if (established) return { supported: true, summary: `OSISM ${version} carries OpenStack ${openstack}: a starting point for a take-over (see osism/README.md)` };
+  return {
+    supported: false,
+    summary: `OSISM has no release for OpenStack ${openstack} yet (newest numbered release 10.2.0): osism/ is a reference of this cloud in OSISM's layout, not a take-over`,
+  };
+}
+
 export function osismManagerVersion(openstack: string): { version: string; established: boolean } {
   const v = OSISM_MANAGER_FOR[openstack];
   return v ? { version: v, established: true } : { version: 'latest', established: false };
@@ -214,6 +229,12 @@ function globalConfiguration(plan: DeploymentPlan, derived: Derived): string {
       ...(noProxy.length ? [{ key: 'proxy_no_proxy_extra', value: noProxy }] : []),
     );
   }
+  // kolla's bootstrap gave Docker "iptables": false and "ip-forward": false, which the box's NAT for floating IPs
+  // relies on; OSISM's docker role writes neither, so Docker would install its FORWARD DROP policy and cut the NAT.
+  const dockerEntries: Entry[] = [
+    { key: 'docker_opts', value: { iptables: false, 'ip-forward': false }, comment: 'as kolla set Docker up here: Docker leaves iptables and forwarding alone (the NAT for floating IPs needs that)' },
+    { key: 'docker_disable_default_network', value: true, comment: 'no docker0 bridge, as kolla set it up ("bridge": "none")' },
+  ];
   return yamlFile(
     [
       `OSISM global configuration for the cloud Cloud-in-a-Box installed on ${host.hostname}`,
@@ -226,6 +247,11 @@ function globalConfiguration(plan: DeploymentPlan, derived: Derived): string {
         title: 'operator',
         notes: ['the user OSISM connects as; its private key is in environments/secrets.yml'],
         entries: [{ key: 'operator_authorized_keys', value: [derived.operator.publicKey] }],
+      },
+      {
+        title: 'docker',
+        notes: ['kolla-ansible\'s Docker settings on this box, carried over to OSISM\'s docker role'],
+        entries: dockerEntries,
       },
       {
         title: 'resolvconf',
@@ -348,13 +374,14 @@ function osismCorrections(plan: DeploymentPlan): Entry[] {
 
 function kollaConfiguration(plan: DeploymentPlan): string {
   const hostVars = `inventory/host_vars/${plan.host.hostname}.yml`;
+  // OSISM passes this file as extra vars (-e @configuration.yml), which beat host_vars: per-host keys live only in
+  // the host's host_vars file, or a second node would get this node's NICs.
   const perHost = new Set(['network_interface', 'neutron_external_interface']);
-  const ours: Entry[] = Object.entries(plan.kolla).map(([key, v]) => ({
+  const ours: Entry[] = Object.entries(plan.kolla).filter(([key]) => !perHost.has(key)).map(([key, v]) => ({
     key,
     value: v.value,
     comment: [
       v.why,
-      ...(perHost.has(key) ? [`per host: also in ${hostVars}, which wins; keep it there and drop it here when hosts differ`] : []),
       ...(key === 'kolla_base_distro' && v.value !== 'ubuntu'
         ? [`OSISM's default is ubuntu and its own images are what it tests: check ${OSISM_KOLLA_REGISTRY}/${OSISM_KOLLA_NAMESPACE} has ${String(v.value)} images for ${plan.release.openstack}, or switch to ubuntu`]
         : []),
@@ -466,12 +493,28 @@ function readme(plan: DeploymentPlan): string {
   const h = plan.host.hostname;
   const osism = osismManagerVersion(plan.release.openstack);
   const ceph = plan.storage.backend === 'ceph';
+  const status = osismTakeOver(plan.release.openstack);
   return `# OSISM configuration for ${h}
 
-This directory is an [OSISM](https://osism.tech) configuration repository for the cloud that Cloud-in-a-Box
-installed on \`${h}\` (${plan.profile.title} profile, OpenStack ${plan.release.openstack}). It describes the same
-cloud (the same VIP, interfaces, services and passwords) in the layout OSISM expects, so that OSISM can take
-the cloud over and grow it to more machines. Cloud-in-a-Box itself stays a one-machine tool.
+This directory describes the cloud that Cloud-in-a-Box installed on \`${h}\` (${plan.profile.title} profile,
+OpenStack ${plan.release.openstack}) in the layout of an [OSISM](https://osism.tech) configuration repository: the
+same VIP, interfaces, services and passwords. Cloud-in-a-Box itself stays a one-machine tool.
+
+## Status: ${status.supported ? 'a starting point for a take-over' : 'a reference, not a take-over'}
+
+${status.supported ? `OSISM ${osism.version} carries OpenStack ${plan.release.openstack}. This tree is not yet complete enough for OSISM's
+manager to bootstrap from it unchanged: see "Before the first OSISM run".` : `**OSISM cannot take this cloud over yet.** OSISM has no numbered release for OpenStack ${plan.release.openstack}: the
+newest, 10.2.0 (2026-08-14), predates it; ${plan.release.openstack} exists only as development pins in osism/release
+(\`latest/openstack-${plan.release.openstack}.yml\`), and OSISM's kolla-ansible image and inventory do not know ${plan.release.openstack}'s
+new groups (\`kolla_toolbox\`, \`cinder-volume-lvm\` …), so kolla-toolbox and LVM cinder-volume would not be deployed.
+
+What this tree is good for today: a reviewed record of this cloud's settings in OSISM's files and keys, to start an
+OSISM configuration repository from when OSISM ships ${plan.release.openstack}. Do not point an OSISM manager at it before then.`}
+
+It is also not complete for a manager bootstrap: OSISM's manager and \`osism apply\` expect \`gilt.yml\`,
+\`environments/manager/{hosts,secrets.yml,images.yml}\` and \`configuration_git_*\`, \`environments/images.yml\`,
+\`environments/kolla/images.yml\`, \`environments/generic/\` and \`environments/custom/\`, and a vault password file
+\`environments/.vault_pass\`; none of them is written here.
 
 ## What is here
 

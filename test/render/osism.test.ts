@@ -13,7 +13,7 @@ import type { RenderedFile } from '../../src/model/files.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
 import { readYaml } from '../../src/model/yaml-input.js';
 import { loadProfiles } from '../helpers/inputs.js';
-import { ed25519KeyPair, OSISM_CEPH_GROUPS, OSISM_ROLE_GROUPS, renderOsismRepository } from '../../src/render/osism.js';
+import { ed25519KeyPair, OSISM_CEPH_GROUPS, OSISM_ROLE_GROUPS, osismTakeOver, renderOsismRepository } from '../../src/render/osism.js';
 import { CIAB_OSISM_SEED_KEY } from '../../src/render/passwords.js';
 import { fixtureFacts } from '../helpers/facts.js';
 import { cleanupKollaHarness, ensureKollaVenv, inventoryGraph, kollaPasswordKeys } from '../kolla/harness.js';
@@ -230,9 +230,11 @@ describe.each(CASES)('OSISM repository: $name', (c) => {
 
   it('kolla/configuration.yml has every key of plan.kolla with the same value, and pins OSISM defaults to this box', () => {
     const data = parseYaml(byPath('environments/kolla/configuration.yml').content) as Record<string, unknown>;
-    for (const [key, v] of Object.entries(plan.kolla)) expect(data[key], key).toEqual(v.value);
+    // Per-host keys stay out: OSISM passes this file as extra vars (-e @configuration.yml), which beat host_vars.
+    const perHost = ['network_interface', 'neutron_external_interface'];
+    for (const [key, v] of Object.entries(plan.kolla)) expect(data[key], key).toEqual(perHost.includes(key) ? undefined : v.value);
     const content = byPath('environments/kolla/configuration.yml').content;
-    for (const v of Object.values(plan.kolla)) expect(content).toContain(`# ${v.why}`);
+    for (const [key, v] of Object.entries(plan.kolla)) if (!perHost.includes(key)) expect(content).toContain(`# ${v.why}`);
     expect(data).toMatchObject({ docker_registry_kolla: 'registry.osism.tech', docker_namespace: 'kolla', om_enable_rabbitmq_stream_fanout: true });
     const has = (s: string) => (plan.services as string[]).includes(s);
     expect(data.enable_heat).toBe(has('heat'));
@@ -244,7 +246,25 @@ describe.each(CASES)('OSISM repository: $name', (c) => {
     expect(data.enable_valkey).toBe(false);
     expect(data.kolla_enable_tls_external).toBe(plan.network.tls);
     expect(data.kolla_internal_vip_address).toBe(plan.network.vip);
-    expect(data.network_interface).toBe(plan.host.managementInterface);
+    expect(data.network_interface).toBeUndefined();
+    expect(data.neutron_external_interface).toBeUndefined();
+  });
+
+  it('global configuration carries kolla\'s Docker settings, so OSISM\'s docker role keeps Docker\'s iptables off', () => {
+    const data = parseYaml(byPath('environments/configuration.yml').content) as Record<string, unknown>;
+    expect(data.docker_opts).toEqual({ iptables: false, 'ip-forward': false });
+    expect(data.docker_disable_default_network).toBe(true);
+  });
+
+  it('the README says plainly that OSISM cannot take over 2026.1 yet, and what the tree is good for', () => {
+    expect(plan.release.openstack).toBe('2026.1');
+    const readme = byPath('README.md').content;
+    expect(readme).toMatch(/## Status: a reference, not a take-over/);
+    expect(readme).toMatch(/\*\*OSISM cannot take this cloud over yet\.\*\* OSISM has no numbered release for OpenStack 2026\.1/);
+    expect(readme).toMatch(/What this tree is good for today: /);
+    expect(readme).not.toMatch(/so that OSISM can take\s+the cloud over/);
+    expect(osismTakeOver('2026.1')).toMatchObject({ supported: false, summary: expect.stringMatching(/no release for OpenStack 2026\.1 yet/) });
+    expect(osismTakeOver('2025.2')).toMatchObject({ supported: true });
   });
 
   it('manager/configuration.yml pins the OpenStack release and says how the OSISM version was chosen', () => {
