@@ -1,7 +1,8 @@
 // The run engine: take the lock, open a run folder, run the phases that are not done (or whose inputs changed)
 // within --from/--until, record each in state.json atomically, and turn Ctrl-C into a safe stop or an abort.
 import path from 'node:path';
-import { acquireLock, type Lock } from '../env/lock.js';
+import { acquireLock, LockedError, type Lock } from '../env/lock.js';
+import { LockHeldError } from '../model/errors.js';
 import { processTree, sendSignal } from '../env/proc.js';
 import { createRunDir, LineAppender, nextRunDir, pathExists, removeFile, writeFileAtomic } from '../env/run-files.js';
 import type { DeploymentPlan, PhaseId } from '../model/plan.js';
@@ -78,7 +79,7 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
   let state: RunState = loadState(o.paths.stateFile);
   const tree = readConfigTree(o.paths.configDir);
   const { runId, runDir } = nextRunDir(o.paths.runsDir, 'install', now());
-  const lock = acquireLock(o.paths.lockFile, 'install', runDir, now());
+  const lock = takeLock(o.paths.lockFile, 'install', runDir, now());
   try {
     createRunDir(o.paths.runsDir, runId);
   } catch (error) {
@@ -298,4 +299,17 @@ function childEnv(o: EngineOptions, stopFile: string): Record<string, string> {
     CIAB_STOP_FILE: stopFile,
     PYTHONUNBUFFERED: '1',
   };
+}
+
+/** The lock, or an error naming who holds it and for how long. */
+export function takeLock(file: string, action: string, runDir: string, now: Date): Lock {
+  try {
+    return acquireLock(file, action, runDir, now);
+  } catch (error) {
+    if (!(error instanceof LockedError)) throw error;
+    const h = error.holder.info;
+    const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(h.startedAt)) / 1000));
+    const who = error.holder.kind === 'running' ? `ciab ${h.action} (pid ${h.pid})` : `the ansible child (pid ${h.childPid}) of an ended ciab ${h.action}`;
+    throw new LockHeldError(`${who} has been running for ${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s (since ${h.startedAt}); its run folder: ${h.runDir}`);
+  }
 }

@@ -197,7 +197,7 @@ export async function runPhaseCommand(run: PhaseRun): Promise<PhaseOutcome> {
     result.code === 0 ? 'done' : run.aborting() ? 'aborted' : reducer.stopping || result.code === 99 ? 'stopped' : 'failed';
   let failure: PhaseFailure | null = null;
   if (status === 'failed') {
-    const tail = lastLines.slice(-10).join('\n') || null;
+    const tail = lastLines.filter((l) => l.trim() !== '').slice(-10).join('\n') || null;
     failure = reducer.lastFailure
       ? { ...reducer.lastFailure, stderrTail: reducer.lastFailure.stderrTail ?? tail, logLine: reducer.failureLogLine }
       : {
