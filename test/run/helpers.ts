@@ -1,0 +1,139 @@
+// The engine's test rig: a configuration rendered once per test folder (workshop answers, this machine's facts),
+// the pinned venv's ansible-playbook, the test callback and mini-kolla (until the project's own land), and
+// `ciab install --from kolla-prechecks` so prepare-host never runs on the build machine.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { CIAB, runCiab, type CliResult } from '../helpers/cli.js';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const FIXTURES = path.join(import.meta.dirname, 'fixtures');
+
+let venv: string | null = null;
+export function kollaVenv(): string {
+  venv ??= execFileSync('bash', [path.join(ROOT, 'scripts', 'kolla-venv.sh')], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  return venv;
+}
+
+/** The project's callback and stand-in once they exist, else the test copies. */
+function callbackDir(): string {
+  const real = path.join(ROOT, 'ansible', 'callback_plugins');
+  return existsSync(path.join(real, 'ciab_events.py')) ? real : path.join(FIXTURES, 'callback_plugins');
+}
+
+export interface Rig {
+  dir: string;
+  stateDir: string;
+  answers: string;
+  calls: string;
+  env: Record<string, string>;
+}
+
+export function tempDir(prefix = 'ciab-run-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export const BASE_ARGS = ['--no-uplink-check', '--from', 'kolla-prechecks'];
+
+export function rigEnv(dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    CIAB_KOLLA_ANSIBLE: path.join(FIXTURES, 'mini-kolla'),
+    CIAB_CALLBACK_PLUGINS: callbackDir(),
+    MINI_ANSIBLE_PLAYBOOK: path.join(kollaVenv(), 'bin', 'ansible-playbook'),
+    MINI_CALLS: path.join(dir, 'calls'),
+    MINI_TASKS: '3',
+    MINI_TASK_MS: '20',
+    CIAB_ABORT_GRACE_MS: '1000',
+    ...extra,
+  };
+}
+
+/** A folder with answers and a rendered configuration (written once, copied for each trial). */
+export async function makeRig(answersText?: string): Promise<Rig> {
+  const dir = tempDir();
+  const answers = path.join(dir, 'answers.yaml');
+  writeFileSync(answers, answersText ?? readFileSync(path.join(ROOT, 'test', 'fixtures', 'answers', 'workshop.yaml'), 'utf8'));
+  const stateDir = path.join(dir, 'state');
+  const result = await runCiab(['install', '--answers', answers, '--state-dir', stateDir, '--configure-only', '--no-uplink-check']);
+  if (result.code !== 0) throw new Error(`rendering the rig failed: ${result.stderr}`);
+  return { dir, stateDir, answers, calls: path.join(dir, 'calls'), env: rigEnv(dir) };
+}
+
+/** A fresh copy of a rig (rendered configuration included, no state, no runs). */
+export function cloneRig(rig: Rig): Rig {
+  const dir = tempDir();
+  cpSync(rig.stateDir, path.join(dir, 'state'), { recursive: true });
+  const answers = path.join(dir, 'answers.yaml');
+  cpSync(rig.answers, answers);
+  return { dir, stateDir: path.join(dir, 'state'), answers, calls: path.join(dir, 'calls'), env: rigEnv(dir) };
+}
+
+export function install(rig: Rig, args: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCiab(['install', '--answers', rig.answers, '--state-dir', rig.stateDir, ...BASE_ARGS, ...args], { env: { ...rig.env, ...env } });
+}
+
+export function spawnInstall(rig: Rig, args: string[] = [], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [CIAB, 'install', '--answers', rig.answers, '--state-dir', rig.stateDir, ...BASE_ARGS, ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...rig.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export function calls(rig: Rig): string[] {
+  return existsSync(rig.calls) ? readFileSync(rig.calls, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+export function readState(rig: Rig): { phases: Record<string, { status: string; command: string | null }> } {
+  return JSON.parse(readFileSync(path.join(rig.stateDir, 'state', 'state.json'), 'utf8'));
+}
+
+export function passwords(rig: Rig): string[] {
+  const values: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === 'string' && v.length >= 6) values.push(...v.split('\n').map((l) => l.trim()).filter((l) => l.length >= 6 && !l.startsWith('-----')));
+    else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+  };
+  walk(parse(readFileSync(path.join(rig.stateDir, 'config', 'kolla', 'passwords.yml'), 'utf8')));
+  return values;
+}
+
+/** Every file under dir with its text. */
+export function filesUnder(dir: string): Array<{ file: string; text: string }> {
+  const out: Array<{ file: string; text: string }> = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      const s = statSync(p, { throwIfNoEntry: false });
+      if (!s) continue;
+      if (s.isDirectory()) walk(p);
+      else if (s.isFile()) out.push({ file: p, text: readFileSync(p, 'utf8') });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Resolve once a line matching re appears on the stream, or reject after timeoutMs. */
+export function waitForLine(stream: NodeJS.ReadableStream, re: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`no line matching ${re} within ${timeoutMs} ms; got:\n${buffer.slice(-2000)}`)), timeoutMs);
+    stream.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const line = buffer.split('\n').find((l) => re.test(l));
+      if (line !== undefined) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+    });
+  });
+}
+
+export function exited(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : signal === 'SIGTERM' ? 143 : 130)));
+  });
+}
