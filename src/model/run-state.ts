@@ -33,3 +33,18 @@ export type RunState = z.infer<typeof RunState>;
 export function emptyState(): RunState {
   return { version: STATE_VERSION, runId: null, lastRun: null, phases: {}, history: {} };
 }
+
+/** What `ciab status` reports. */
+export type Health = 'healthy' | 'unhealthy' | 'unknown';
+
+export interface StatusReport {
+  installed: boolean;
+  configDir: string;
+  configured: boolean;
+  lastRun: { runId: string; action: string; status: string; runDir: string; startedAt: string; finishedAt: string | null } | null;
+  phases: Array<{ id: string; status: string; finishedAt: string | null; durationMs: number | null; command: string | null }>;
+  running: { pid: number; action: string; startedAt: string; runDir: string; orphan: boolean } | null;
+  containers: { health: Health; running: number | null; unhealthy: string[]; note: string | null } | null;
+  endpoints: Array<{ name: string; address: string; health: Health; note: string | null }> | null;
+}
+

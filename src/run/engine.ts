@@ -4,21 +4,22 @@ import path from 'node:path';
 import { acquireLock, LockedError, type Lock } from '../env/lock.js';
 import { LockHeldError } from '../model/errors.js';
 import { processTree, sendSignal } from '../env/proc.js';
-import { createRunDir, LineAppender, nextRunDir, pathExists, removeFile, writeFileAtomic } from '../env/run-files.js';
+import { createRunDir, FileTail, LineAppender, listFilesRecursive, nextRunDir, pathExists, removeFile, writeFileAtomic } from '../env/run-files.js';
 import type { DeploymentPlan, PhaseId } from '../model/plan.js';
 import type { EventSink, InstallerEvent, RunFailure } from '../model/run-events.js';
 import type { RunState } from '../model/run-state.js';
 import { matchKnownError } from './known-errors.js';
 import type { RunPaths } from './paths.js';
 import { runPhaseCommand, type PhaseOutcome } from './phase-runner.js';
-import { RUN_PHASES, type PhaseInputs, type RunPhase } from './phases.js';
+import { DESTROY_PHASES, RUN_PHASES, type PhaseInputs, type RunPhase } from './phases.js';
 import { calibratedSeconds, ProgressTracker } from './progress.js';
-import { createRedactor } from './redact.js';
+import { createRedactor, type Redactor } from './redact.js';
 import { hashInputs, loadState, readConfigTree, saveState } from './state.js';
 
 export type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 export interface EngineOptions {
+  action?: 'install' | 'destroy';
   plan: DeploymentPlan;
   paths: RunPaths;
   projectRoot: string;
@@ -53,13 +54,13 @@ export interface RunOutcome {
   failure: RunFailure | null;
 }
 
-export function phasesFor(plan: DeploymentPlan): RunPhase[] {
-  return RUN_PHASES.filter((p) => p.applies(plan));
+export function phasesFor(plan: DeploymentPlan, catalogue: readonly RunPhase[] = RUN_PHASES): RunPhase[] {
+  return catalogue.filter((p) => p.applies(plan));
 }
 
 /** Where the run starts and stops, checked against the plan's phases; bad names are the user's error. */
-export function selectPhases(plan: DeploymentPlan, from?: string, until?: string): { all: RunPhase[]; inRange: Set<string> } {
-  const all = phasesFor(plan);
+export function selectPhases(plan: DeploymentPlan, from?: string, until?: string, catalogue: readonly RunPhase[] = RUN_PHASES): { all: RunPhase[]; inRange: Set<string> } {
+  const all = phasesFor(plan, catalogue);
   const ids = all.map((p) => p.id as string);
   const index = (flag: string, id: string | undefined, fallback: number) => {
     if (id === undefined) return fallback;
@@ -75,11 +76,12 @@ export function selectPhases(plan: DeploymentPlan, from?: string, until?: string
 
 export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
   const now = () => o.now();
-  const { all, inRange } = selectPhases(o.plan, o.from, o.until);
+  const action = o.action ?? 'install';
+  const { all, inRange } = selectPhases(o.plan, o.from, o.until, action === 'destroy' ? DESTROY_PHASES : RUN_PHASES);
   let state: RunState = loadState(o.paths.stateFile);
   const tree = readConfigTree(o.paths.configDir);
-  const { runId, runDir } = nextRunDir(o.paths.runsDir, 'install', now());
-  const lock = takeLock(o.paths.lockFile, 'install', runDir, now());
+  const { runId, runDir } = nextRunDir(o.paths.runsDir, action, now());
+  const lock = takeLock(o.paths.lockFile, action, runDir, now());
   try {
     createRunDir(o.paths.runsDir, runId);
   } catch (error) {
@@ -137,6 +139,8 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
 
   const started = now().getTime();
   const redactor = createRedactor(o.secrets);
+  // A ciab killed with SIGKILL leaves its raw (unredacted) output behind: redact it into the logs now.
+  recoverRawFiles(o.paths.runsDir, redactor);
   const inputs: PhaseInputs = {
     plan: o.plan,
     configDir: o.paths.configDir,
@@ -146,7 +150,12 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
     stopServices: o.stopServices,
     skipChecks: o.skipChecks,
   };
-  const planPhase = (id: string) => o.plan.phases.find((p) => p.id === id);
+  const planPhase = (id: string) => {
+    const fromPlan = o.plan.phases.find((p) => p.id === id);
+    if (fromPlan) return fromPlan;
+    const own = all.find((p) => p.id === id);
+    return own ? { title: own.title ?? id, estimateMinutes: own.estimateMinutes ?? 1, tasks: null } : undefined;
+  };
   const estimate = (id: string) => calibratedSeconds(state.history[id], (planPhase(id)?.estimateMinutes ?? 1) * 60);
   const toRun = all.filter((p) => inRange.has(p.id) && !p.isDone(state.phases[p.id], hashInputs(tree, p.dependsOn)));
   const tracker = new ProgressTracker(
@@ -157,9 +166,10 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
     state = patch(state);
     saveState(o.paths.stateFile, state);
   };
-  record((s) => ({ ...s, runId, lastRun: { runId, action: 'install', status: 'running', runDir, startedAt: new Date(started).toISOString(), finishedAt: null } }));
+  // Destroying starts to undo the install at once: nothing of it may be skipped as done afterwards.
+  record((s) => ({ ...s, runId, phases: action === 'destroy' ? {} : s.phases, lastRun: { runId, action, status: 'running', runDir, startedAt: new Date(started).toISOString(), finishedAt: null } }));
 
-  emit({ type: 'run_started', at: at(), runId, action: 'install', phases: all.map((p) => ({ id: p.id, title: planPhase(p.id)?.title ?? p.id, estimateSeconds: estimate(p.id) })), runDir });
+  emit({ type: 'run_started', at: at(), runId, action, phases: all.map((p) => ({ id: p.id, title: planPhase(p.id)?.title ?? p.id, estimateSeconds: estimate(p.id) })), runDir });
 
   let lastProgress = 0;
   let currentPhase: string | null = null;
@@ -272,7 +282,12 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
     for (const t of control.timers) clearTimeout(t);
     for (const off of unsubscribe) off();
     if (pathExists(stopFile)) removeFile(stopFile);
-    record((s) => ({ ...s, lastRun: { ...s.lastRun!, status: outcome.status, finishedAt: now().toISOString() } }));
+    record((s) => ({
+      ...s,
+      // A finished destroy leaves nothing installed: every phase runs again on the next install.
+      phases: action === 'destroy' && outcome.status === 'succeeded' ? {} : s.phases,
+      lastRun: { ...s.lastRun!, status: outcome.status, finishedAt: now().toISOString() },
+    }));
     emit({ type: 'run_finished', at: at(), runId, status: outcome.status, durationMs: now().getTime() - started, changedMachine, failure: outcome.failure });
     eventLog.close();
     lock.release();
@@ -311,5 +326,19 @@ export function takeLock(file: string, action: string, runDir: string, now: Date
     const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(h.startedAt)) / 1000));
     const who = error.holder.kind === 'running' ? `ciab ${h.action} (pid ${h.pid})` : `the ansible child (pid ${h.childPid}) of an ended ciab ${h.action}`;
     throw new LockHeldError(`${who} has been running for ${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s (since ${h.startedAt}); its run folder: ${h.runDir}`);
+  }
+}
+
+/** Turn the raw files of runs that ended without cleaning up into redacted logs, and remove them. */
+export function recoverRawFiles(runsDir: string, redactor: Redactor): void {
+  for (const rel of listFilesRecursive(runsDir)) {
+    const match = /^(.*)\.(out\.raw|ansible\.raw\.ndjson)$/.exec(rel);
+    if (!match) continue;
+    const raw = path.join(runsDir, rel);
+    const target = new LineAppender(path.join(runsDir, match[2] === 'out.raw' ? `${match[1]}.log` : `${match[1]}.ansible.ndjson`));
+    const tail = new FileTail(raw);
+    for (const line of tail.flush()) target.append(match[2] === 'out.raw' ? `(recovered) ${redactor.redact(line)}` : redactor.redact(line));
+    target.close();
+    removeFile(raw);
   }
 }

@@ -22,13 +22,18 @@ export interface PhaseInputs {
 }
 
 export interface RunPhase {
-  id: PhaseId;
+  id: PhaseId | DestroyPhaseId;
+  /** For phases the plan does not list (destroy's). */
+  title?: string;
+  estimateMinutes?: number;
   applies(plan: DeploymentPlan): boolean;
   /** Prefixes of the rendered configuration's files this phase depends on. */
   dependsOn: string[];
   isDone(record: PhaseRecord | undefined, inputHash: string): boolean;
   command(inputs: PhaseInputs, record: PhaseRecord | undefined): PhaseCommand;
 }
+
+export type DestroyPhaseId = 'kolla-destroy' | 'teardown-host';
 
 const doneWithSameInputs = (record: PhaseRecord | undefined, inputHash: string) => record?.status === 'done' && record.inputHash === inputHash;
 
@@ -99,4 +104,30 @@ export const RUN_PHASES: RunPhase[] = [
   },
 ];
 
-export const RUN_PHASE_IDS: readonly PhaseId[] = RUN_PHASES.map((p) => p.id);
+export const RUN_PHASE_IDS: readonly string[] = RUN_PHASES.map((p) => p.id);
+
+/** `ciab destroy`: kolla's containers and volumes, then what prepare-host did (network, storage, units, venv). */
+export const DESTROY_PHASES: RunPhase[] = [
+  {
+    id: 'kolla-destroy',
+    title: 'Remove the OpenStack containers and volumes',
+    estimateMinutes: 3,
+    applies: () => true,
+    dependsOn: [],
+    isDone: () => false,
+    command: (inputs) => kolla('destroy', inputs, ['--yes-i-really-really-mean-it']),
+  },
+  {
+    id: 'teardown-host',
+    title: 'Undo the host preparation',
+    estimateMinutes: 2,
+    applies: () => true,
+    dependsOn: [],
+    isDone: () => false,
+    command: (inputs) => ({
+      kind: 'playbook',
+      action: 'ansible/teardown.yml',
+      args: ['-e', JSON.stringify({ ciab_config_dir: inputs.configDir, ciab_state_dir: inputs.stateDir, ciab_kolla_venv: inputs.kollaVenv })],
+    }),
+  },
+];
