@@ -1,7 +1,7 @@
 // The run lock: one install or destroy at a time. Created with O_EXCL; it names its holder by pid, pid start time
 // and boot id, so a lock left by a dead process or an earlier boot is recognised and taken over, while a live
 // holder, or a still-running orphaned ansible child of a dead one, keeps others out.
-import { closeSync, constants, openSync, renameSync, writeSync, fsyncSync, rmSync } from 'node:fs';
+import { closeSync, constants, openSync, renameSync, writeFileSync, writeSync, fsyncSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { isProcessAlive, readBootId, readPidStart } from './proc.js';
@@ -105,7 +105,11 @@ function makeLock(file: string, info: LockInfo): Lock {
     },
     setChild(pid) {
       current = { ...current, childPid: pid, childStart: pid === null ? null : readPidStart(pid) };
-      writeFileAtomic(file, `${JSON.stringify(current)}\n`);
+      // Rename without fsync: the lock lives on tmpfs and must name the child within a millisecond of its start,
+      // or a ciab killed in between leaves an orphan nobody waits for.
+      const temp = `${file}.child-${process.pid}`;
+      writeFileSync(temp, `${JSON.stringify(current)}\n`);
+      renameSync(temp, file);
     },
     release() {
       const text = readTextOrNull(file);

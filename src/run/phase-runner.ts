@@ -128,6 +128,27 @@ export class CallbackReducer {
   }
 }
 
+/** Child output → timestamped, redacted log lines; only the last TAIL_LINES stay in memory. */
+export class RedactedLog {
+  readonly tail: string[] = [];
+  lines = 0;
+  constructor(
+    private readonly log: LineAppender,
+    private readonly redactor: Redactor,
+    private readonly now: () => Date,
+  ) {}
+  write(lines: readonly string[]): void {
+    if (lines.length === 0) return;
+    const stamp = this.now().toISOString();
+    for (const line of lines) {
+      const clean = this.redactor.redact(line);
+      this.lines = this.log.append(`${stamp} ${clean}`);
+      this.tail.push(clean);
+      if (this.tail.length > TAIL_LINES) this.tail.shift();
+    }
+  }
+}
+
 export async function runPhaseCommand(run: PhaseRun): Promise<PhaseOutcome> {
   const started = run.now().getTime();
   const rawOutput = path.join(run.runDir, `${run.phase}.out.raw`);
@@ -139,7 +160,6 @@ export async function runPhaseCommand(run: PhaseRun): Promise<PhaseOutcome> {
   const events = new LineAppender(path.join(run.runDir, `${run.phase}.ansible.ndjson`));
   const outputTail = new FileTail(rawOutput);
   const eventTail = new FileTail(rawEvents);
-  const lastLines: string[] = [];
   let logLine = 0;
   log.append(`${run.now().toISOString()} ciab: ${[run.command, ...run.args].map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
   logLine += 1;
@@ -149,14 +169,10 @@ export async function runPhaseCommand(run: PhaseRun): Promise<PhaseOutcome> {
     onTaskStarted: run.onTaskStarted,
   });
 
+  const output = new RedactedLog(log, run.redactor, run.now);
   const drainOutput = (lines: string[]) => {
-    const stamp = run.now().toISOString();
-    for (const line of lines) {
-      const clean = run.redactor.redact(line);
-      logLine = log.append(`${stamp} ${clean}`);
-      lastLines.push(clean);
-      if (lastLines.length > TAIL_LINES) lastLines.shift();
-    }
+    output.write(lines);
+    logLine = Math.max(logLine, output.lines);
   };
   const drainEvents = (lines: string[]) => {
     for (const line of lines) {
@@ -197,7 +213,7 @@ export async function runPhaseCommand(run: PhaseRun): Promise<PhaseOutcome> {
     result.code === 0 ? 'done' : run.aborting() ? 'aborted' : reducer.stopping || result.code === 99 ? 'stopped' : 'failed';
   let failure: PhaseFailure | null = null;
   if (status === 'failed') {
-    const tail = lastLines.filter((l) => l.trim() !== '').slice(-10).join('\n') || null;
+    const tail = output.tail.filter((l) => l.trim() !== '').slice(-10).join('\n') || null;
     failure = reducer.lastFailure
       ? { ...reducer.lastFailure, stderrTail: reducer.lastFailure.stderrTail ?? tail, logLine: reducer.failureLogLine }
       : {

@@ -52,10 +52,11 @@ test(`${TRIALS} kills at random moments, each followed by ciab install, finish c
     expect(again.code, `${log.at(-1)}\n${stderr}\n--- again:\n${again.stderr}`).toBe(0);
     const rerun = calls(rig).slice(before).map((c) => c.split(' ')[0]);
     for (const id of recordedDone) expect(rerun, `${log.at(-1)}: ${id} ran again`).not.toContain(ACTION[id]);
-    expect(Object.values(readState(rig).phases).map((p) => p.status)).toEqual(['done', 'done']);
-    expect(existsSync(path.join(rig.stateDir, 'run', 'lock'))).toBe(false);
+    const where = `${log.at(-1)}\n${again.stderr}`;
+    expect(Object.values(readState(rig).phases).map((p) => p.status), where).toEqual(['done', 'done']);
+    expect(existsSync(path.join(rig.stateDir, 'run', 'lock')), where).toBe(false);
     const runFiles = filesUnder(path.join(rig.stateDir, 'runs'));
-    expect(runFiles.filter((f) => f.file.includes('.raw'))).toEqual([]);
+    expect(runFiles.filter((f) => f.file.includes('.raw')).map((f) => f.file), where).toEqual([]);
     const secrets = passwords(rig);
     for (const f of runFiles) for (const s of secrets) expect(f.text.includes(s), f.file).toBe(false);
   }
