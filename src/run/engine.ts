@@ -139,8 +139,6 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
 
   const started = now().getTime();
   const redactor = createRedactor(o.secrets);
-  // A ciab killed with SIGKILL leaves its raw (unredacted) output behind: redact it into the logs now.
-  recoverRawFiles(o.paths.runsDir, redactor);
   const inputs: PhaseInputs = {
     plan: o.plan,
     configDir: o.paths.configDir,
@@ -166,8 +164,17 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
     state = patch(state);
     saveState(o.paths.stateFile, state);
   };
-  // Destroying starts to undo the install at once: nothing of it may be skipped as done afterwards.
-  record((s) => ({ ...s, runId, phases: action === 'destroy' ? {} : s.phases, lastRun: { runId, action, status: 'running', runDir, startedAt: new Date(started).toISOString(), finishedAt: null } }));
+  try {
+    // A ciab killed with SIGKILL leaves its raw (unredacted) output behind: redact it into the logs now.
+    recoverRawFiles(o.paths.runsDir, redactor);
+    // Destroying starts to undo the install at once: nothing of it may be skipped as done afterwards.
+    record((s) => ({ ...s, runId, phases: action === 'destroy' ? {} : s.phases, lastRun: { runId, action, status: 'running', runDir, startedAt: new Date(started).toISOString(), finishedAt: null } }));
+  } catch (error) {
+    for (const off of unsubscribe) off();
+    eventLog.close();
+    lock.release();
+    throw error;
+  }
 
   emit({ type: 'run_started', at: at(), runId, action, phases: all.map((p) => ({ id: p.id, title: planPhase(p.id)?.title ?? p.id, estimateSeconds: estimate(p.id) })), runDir });
 

@@ -38,9 +38,15 @@ export function tempDir(prefix = 'ciab-run-'): string {
 // Checks that depend on what else runs on this shared build machine at the moment; the rig tests the engine.
 export const BASE_ARGS = ['--no-uplink-check', '--from', 'kolla-prechecks', ...['services', 'ports', 'time', 'memory', 'docker'].flatMap((id) => ['--skip-check', id])];
 
-export function rigEnv(dir: string, extra: Record<string, string> = {}): Record<string, string> {
+const STAND_IN = path.join(ROOT, 'test', 'stand-ins', 'kolla-ansible');
+
+/** kolla-ansible for the tests: the project's stand-in (small scale), or mini-kolla where a test needs its knobs. */
+export function rigEnv(dir: string, extra: Record<string, string> = {}, kolla: 'stand-in' | 'mini' = existsSync(STAND_IN) ? 'stand-in' : 'mini'): Record<string, string> {
   return {
-    CIAB_KOLLA_ANSIBLE: path.join(FIXTURES, 'mini-kolla'),
+    CIAB_KOLLA_ANSIBLE: kolla === 'stand-in' ? STAND_IN : path.join(FIXTURES, 'mini-kolla'),
+    STANDIN_ANSIBLE_PLAYBOOK: path.join(kollaVenv(), 'bin', 'ansible-playbook'),
+    STANDIN_SCALE: '0.02',
+    STANDIN_TASK_MS: '20',
     CIAB_CALLBACK_PLUGINS: callbackDir(),
     MINI_ANSIBLE_PLAYBOOK: path.join(kollaVenv(), 'bin', 'ansible-playbook'),
     MINI_CALLS: path.join(dir, 'calls'),
@@ -82,8 +88,32 @@ export function spawnInstall(rig: Rig, args: string[] = [], env: Record<string, 
   });
 }
 
+/**
+ * What ciab ran, from the run folders (oldest first): "<kolla action> <phase status>" per phase started, e.g.
+ * "deploy done", "reconfigure done", "deploy failed", "post-deploy ?" (ciab killed before the phase ended).
+ */
 export function calls(rig: Rig): string[] {
-  return existsSync(rig.calls) ? readFileSync(rig.calls, 'utf8').split('\n').filter(Boolean) : [];
+  const runs = path.join(rig.stateDir, 'runs');
+  if (!existsSync(runs)) return [];
+  const out: string[] = [];
+  for (const run of readdirSync(runs).filter((n) => /^\d{8}-/.test(n)).sort()) {
+    const file = path.join(runs, run, 'events.ndjson');
+    if (!existsSync(file)) continue;
+    const events = readFileSync(file, 'utf8').split('\n').filter(Boolean).flatMap((l) => {
+      try {
+        return [JSON.parse(l) as { type: string; phase?: string; status?: string }];
+      } catch {
+        return [];
+      }
+    });
+    for (const started of events.filter((e) => e.type === 'phase_started')) {
+      const log = readFileSync(path.join(runs, run, `${started.phase}.log`), 'utf8').split('\n')[0] ?? '';
+      const action = /kolla-ansible (\S+)|mini-kolla (\S+)/.exec(log);
+      const finished = events.find((e) => e.type === 'phase_finished' && e.phase === started.phase);
+      out.push(`${action?.[1] ?? action?.[2] ?? started.phase} ${finished?.status ?? '?'}`);
+    }
+  }
+  return out;
 }
 
 export function readState(rig: Rig): { phases: Record<string, { status: string; command: string | null }> } {

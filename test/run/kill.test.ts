@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
-import { calls, cloneRig, exited, filesUnder, install, makeRig, passwords, readState, spawnInstall, type Rig } from './helpers.js';
+import { calls, cloneRig, exited, filesUnder, install, makeRig, passwords, readState, rigEnv, spawnInstall, type Rig } from './helpers.js';
 
 const TRIALS = Number(process.env.KILL_TRIALS ?? 20);
 const SEED = Number(process.env.KILL_SEED ?? Date.now() % 100_000);
@@ -33,6 +33,7 @@ test(`${TRIALS} kills at random moments, each followed by ciab install, finish c
   for (let trial = 0; trial < TRIALS; trial += 1) {
     const rig = cloneRig(base);
     const env = { MINI_TASKS: '3' };
+    rig.env = rigEnv(rig.dir, {}, 'mini'); // 2 short phases: 20 trials fit in minutes
     // Each signal as often as the others; the moment is random, from before the first phase to the last task.
     const signal = signals[trial % 3]!;
     const delayMs = 300 + Math.floor(next() * 16_000);
