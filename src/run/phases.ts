@@ -61,7 +61,8 @@ export const RUN_PHASES: RunPhase[] = [
           ciab_confirmed_wipe: inputs.confirmedWipe,
           ciab_stop_services: inputs.stopServices,
           ciab_extra_ca_files: [],
-          ciab_skip: inputs.skipChecks,
+          // ciab_skip names prepare-host's parts (not preflight checks): nothing is left out of an install.
+          ciab_skip: [],
         }),
       ],
     }),
