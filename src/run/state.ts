@@ -31,11 +31,14 @@ export function readConfigTree(configDir: string): Map<string, string> {
   return tree;
 }
 
+/** Files kolla-ansible itself writes into its config dir (post-deploy's openrc and clouds.yaml, certificates). */
+const WRITTEN_BY_KOLLA = /^kolla\/(?:[^/]*openrc[^/]*\.sh|clouds\.yaml|certificates\/)/;
+
 /** sha256 over the files whose path starts with one of the prefixes (names and contents). */
 export function hashInputs(tree: ReadonlyMap<string, string>, prefixes: readonly string[], extra = ''): string {
   const hash = createHash('sha256');
   for (const [rel, text] of [...tree].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!prefixes.some((p) => rel.startsWith(p))) continue;
+    if (!prefixes.some((p) => rel.startsWith(p)) || WRITTEN_BY_KOLLA.test(rel)) continue;
     hash.update(rel).update('\0').update(text).update('\0');
   }
   hash.update(extra);

@@ -61,7 +61,10 @@ export function rigEnv(dir: string, extra: Record<string, string> = {}, kolla: '
 export async function makeRig(answersText?: string): Promise<Rig> {
   const dir = tempDir();
   const answers = path.join(dir, 'answers.yaml');
-  writeFileSync(answers, answersText ?? readFileSync(path.join(ROOT, 'test', 'fixtures', 'answers', 'workshop.yaml'), 'utf8'));
+  // The workshop seat without its registry mirror: kolla's public quay.io images, so prechecks run with
+  // --use-test-images (the stand-in, like kolla, refuses them otherwise).
+  const workshop = readFileSync(path.join(ROOT, 'test', 'fixtures', 'answers', 'workshop.yaml'), 'utf8').replace(/^images:\n(?: .*\n)+/m, '');
+  writeFileSync(answers, answersText ?? workshop);
   const stateDir = path.join(dir, 'state');
   const result = await runCiab(['install', '--answers', answers, '--state-dir', stateDir, '--configure-only', ...BASE_ARGS.filter((a) => a !== '--from' && a !== 'kolla-prechecks')]);
   if (result.code !== 0) throw new Error(`rendering the rig failed: ${result.stderr}`);

@@ -57,8 +57,8 @@ describe('ciab install runs the kolla phases', () => {
     expect(calls(rig)).toEqual(['prechecks done', 'pull done']);
     expect((await install(rig)).code).toBe(0);
     expect(calls(rig)).toEqual(['prechecks done', 'pull done', 'deploy done', 'post-deploy done']);
-    // A different registry changes globals.yml: everything that depends on it runs again, deploy as reconfigure.
-    writeFileSync(rig.answers, readFileSync(rig.answers, 'utf8').replace('registry.workshop.lan:5000', 'mirror.workshop.lan:5000'));
+    // A proxy changes globals.yml: everything that depends on it runs again, deploy as reconfigure.
+    writeFileSync(rig.answers, `${readFileSync(rig.answers, 'utf8')}proxy:\n  http: http://proxy.workshop.lan:3128\n`);
     const changed = await install(rig);
     expect(changed.code).toBe(0);
     expect(calls(rig).slice(4)).toEqual(['prechecks done', 'pull done', 'reconfigure done', 'post-deploy done']);

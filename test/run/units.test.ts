@@ -75,3 +75,15 @@ describe('callback events', () => {
     expect(reducer.counts.failed).toBe(1);
   });
 });
+
+describe('input hashes', () => {
+  test('what kolla writes into its config dir (openrc, clouds.yaml, certificates) does not change them', async () => {
+    const { hashInputs } = await import('../../src/run/state.js');
+    const tree = new Map([['kolla/globals.yml', 'a: 1'], ['host/x', 'y']]);
+    const before = hashInputs(tree, ['kolla/']);
+    const after = hashInputs(new Map([...tree, ['kolla/admin-openrc.sh', 'x'], ['kolla/clouds.yaml', 'c'], ['kolla/certificates/ca/root.crt', 'r']]), ['kolla/']);
+    expect(after).toBe(before);
+    expect(hashInputs(new Map([...tree, ['kolla/globals.yml', 'a: 2']]), ['kolla/'])).not.toBe(before);
+    expect(hashInputs(new Map([...tree, ['host/x', 'z']]), ['kolla/'])).toBe(before);
+  });
+});
