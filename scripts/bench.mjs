@@ -228,7 +228,7 @@ if (!only || only === 'engine') {
     closeSync(fd);
     const log = new RedactedLog(new LineAppender('${dir}/raw.log'), createRedactor(secrets), () => new Date());
     const tail = new FileTail('${dir}/raw.out');
-    for (;;) { const lines = tail.readLines(); if (lines.length === 0) break; log.write(lines); }
+    for (;;) { const lines = tail.readLines(); if (lines.length === 0) break; log.write(lines); } // as the engine drains: ~1 MiB batches
     if (log.lines !== 1000000) throw new Error('lines: ' + log.lines);
     console.log(process.resourceUsage().maxRSS / 1024);`], { cwd: root, encoding: 'utf8' });
   add('engine: peak RSS after 1,000,000 output lines through the redactor', `${Number(rss.trim()).toFixed(0)} MB`, '≤ 150 MB');

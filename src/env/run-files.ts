@@ -112,7 +112,8 @@ export class FileTail {
   private readonly decoder = new StringDecoder('utf8');
   constructor(readonly file: string) {}
 
-  readLines(): string[] {
+  /** At most about maxBytes per call, so a burst never sits in memory whole; call again until it returns []. */
+  readLines(maxBytes = 1024 * 1024): string[] {
     let fd: number;
     try {
       fd = openSync(this.file, constants.O_RDONLY);
@@ -120,6 +121,7 @@ export class FileTail {
       return [];
     }
     const lines: string[] = [];
+    let read = 0;
     try {
       if (fstatSync(fd).size < this.offset) this.offset = 0; // truncated: start over
       for (;;) {
@@ -130,6 +132,8 @@ export class FileTail {
         const parts = text.split('\n');
         this.partial = parts.pop() ?? '';
         for (const p of parts) lines.push(p);
+        read += n;
+        if (read >= maxBytes) break;
       }
     } finally {
       closeSync(fd);
@@ -139,7 +143,9 @@ export class FileTail {
 
   /** The unterminated last line, if any (call when the writer has exited). */
   flush(): string[] {
-    const rest = [...this.readLines(), ...(this.partial ? [this.partial] : [])];
+    const rest: string[] = [];
+    for (let batch = this.readLines(); batch.length > 0; batch = this.readLines()) rest.push(...batch);
+    if (this.partial) rest.push(this.partial);
     this.partial = '';
     return rest;
   }

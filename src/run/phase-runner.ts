@@ -182,9 +182,14 @@ export async function runPhaseCommand(run: PhaseRun): Promise<PhaseOutcome> {
       if (event) reducer.reduce(event, logLine);
     }
   };
+  // In batches of about 1 MiB, so a burst of output never sits in memory whole.
   const drain = (final: boolean) => {
-    drainOutput(final ? outputTail.flush() : outputTail.readLines());
-    drainEvents(final ? eventTail.flush() : eventTail.readLines());
+    for (let batch = outputTail.readLines(); batch.length > 0; batch = outputTail.readLines()) drainOutput(batch);
+    for (let batch = eventTail.readLines(); batch.length > 0; batch = eventTail.readLines()) drainEvents(batch);
+    if (final) {
+      drainOutput(outputTail.flush());
+      drainEvents(eventTail.flush());
+    }
   };
 
   const child = spawnDetached(run.command, run.args, {
