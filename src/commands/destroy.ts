@@ -1,6 +1,6 @@
 // `ciab destroy [--yes]`: name everything that will go, ask (or take --yes), then remove it.
 import { createInterface } from 'node:readline/promises';
-import { PROJECT_ROOT } from '../env/files.js';
+import { PROJECT_ROOT } from '../env/index.js';
 import { destroyList, runDestroy } from '../app/destroy.js';
 import { loadPlanOf } from '../app/status.js';
 import { InterruptedError, RunEndedError, UserError } from '../model/errors.js';

@@ -1,6 +1,6 @@
 // The run part of `ciab install`: after the configuration is written, run the phases with line output on stderr
 // (or NDJSON on stdout with --json), and map the outcome to the exit code.
-import { PROJECT_ROOT } from '../env/files.js';
+import { PROJECT_ROOT } from '../env/index.js';
 import { RunEndedError } from '../model/errors.js';
 import type { Answers } from '../model/answers.js';
 import type { HostFacts } from '../model/facts.js';
