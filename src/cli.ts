@@ -125,27 +125,27 @@ export function buildProgram(env: Env) {
   program
     .command('status')
     .description('Is the cloud installed, what did the last run do, is one running (then follow it), are containers and APIs healthy.')
-    .option('--state-dir <dir>', 'the install to look at (env CIAB_STATE_DIR)', process.env.CIAB_STATE_DIR ?? '/etc/ciab')
+    .option('--state-dir <dir>', 'the install to look at (env CIAB_STATE_DIR)', env.vars.CIAB_STATE_DIR ?? '/etc/ciab')
     .option('--out <dir>', 'its configuration folder (default: STATE-DIR/config)')
     .option('--json', 'print the status as JSON on stdout, nothing else')
     .option('--no-follow', 'do not follow a running install')
     .addHelpText('after', '\nExit codes: 0 reported, 2 bad input.\n')
     .action(async (options) => {
       const { runStatus } = await import('./commands/status.js');
-      await runStatus(options);
+      await runStatus(env, options);
     });
 
   program
     .command('destroy')
     .description('Remove the cloud: every OpenStack container and volume, then what the install changed on the host (network, storage, units, venv).')
-    .option('--state-dir <dir>', 'the install to remove (env CIAB_STATE_DIR)', process.env.CIAB_STATE_DIR ?? '/etc/ciab')
+    .option('--state-dir <dir>', 'the install to remove (env CIAB_STATE_DIR)', env.vars.CIAB_STATE_DIR ?? '/etc/ciab')
     .option('--out <dir>', 'its configuration folder (default: STATE-DIR/config)')
     .option('--yes', 'do not ask (unattended); without a terminal it is required')
     .option('--json', 'print NDJSON events on stdout')
     .addHelpText('after', '\nExit codes: 0 removed, 1 a step failed, 2 bad input or no confirmation, 4 another run holds the lock, 130 stopped.\n')
     .action(async (options) => {
       const { runDestroyCommand } = await import('./commands/destroy.js');
-      await runDestroyCommand(options);
+      await runDestroyCommand(env, options);
     });
 
   program

@@ -100,7 +100,7 @@ async function runUnattended(env: Env, installer: Installer, o: InstallCommandOp
   if (!o.configureOnly && !o.facts) {
     process.stderr.write(`Configuration written in ${written.out}; running the install.\n`);
     const { runPhasesCommand } = await import('./run-install.js');
-    await runPhasesCommand({ plan: session.plan, answers: session.answers, facts: session.facts, skip: session.skip, configDir: written.out }, { ...o, skipCheck: o.skipCheck });
+    await runPhasesCommand(env, { plan: session.plan, answers: session.answers, facts: session.facts, skip: session.skip, configDir: written.out }, { ...o, skipCheck: o.skipCheck });
     return;
   }
   if (o.json) {

@@ -1,6 +1,6 @@
 // The run part of `ciab install`: after the configuration is written, run the phases with line output on stderr
 // (or NDJSON on stdout with --json), and map the outcome to the exit code.
-import { PROJECT_ROOT } from '../env/index.js';
+import type { Env } from '../env/types.js';
 import { RunEndedError } from '../model/errors.js';
 import type { Answers } from '../model/answers.js';
 import type { HostFacts } from '../model/facts.js';
@@ -33,29 +33,24 @@ export function resumeCommand(flags: RunFlags): string {
   return parts.join(' ');
 }
 
-function onSignal(signal: SignalName, handler: () => void): () => void {
-  process.on(signal, handler);
-  return () => process.off(signal, handler);
-}
-
-export async function runPhasesCommand(input: { plan: DeploymentPlan; answers: Answers; facts: HostFacts; skip: string[]; configDir: string }, flags: RunFlags): Promise<void> {
-  const sink = flags.json ? createNdjsonReporter(process.stdout) : createLineReporter(process.stderr);
+export async function runPhasesCommand(env: Env, input: { plan: DeploymentPlan; answers: Answers; facts: HostFacts; skip: string[]; configDir: string }, flags: RunFlags): Promise<void> {
+  const sink = flags.json ? createNdjsonReporter(env.terminal.stdout) : createLineReporter(env.terminal.stderr);
   // Until the engine subscribes, a Ctrl-C before the first phase must still not kill a half-taken lock.
   const result = await runInstallPhases({
     plan: input.plan,
     answers: input.answers,
     facts: input.facts,
     paths: runPaths(flags.stateDir, input.configDir),
-    projectRoot: PROJECT_ROOT,
+    projectRoot: env.projectRoot,
     from: flags.from,
     until: flags.until,
     stopServices: flags.stopService ?? [],
     skipChecks: input.skip,
     sink,
     resumeCommand: resumeCommand(flags),
-    vars: process.env,
-    cwd: process.cwd(),
-    onSignal,
+    vars: env.vars,
+    cwd: env.cwd,
+    onSignal: (signal: SignalName, handler: () => void) => env.signals.on(signal, handler),
     now: () => new Date(),
   });
   const status = result.kind === 'ran' ? result.outcome.status : result.status;

@@ -1,6 +1,6 @@
 // `ciab status [--json]`: installed or not, the last run's phases, a running run (followed until it ends), and,
 // once deployed, the health of containers and API endpoints.
-import { createHostReader } from '../env/host.js';
+import type { Env } from '../env/types.js';
 import { inspectLock } from '../env/lock.js';
 import { readStatus } from '../app/status.js';
 import { reattach } from '../app/install-run.js';
@@ -8,17 +8,17 @@ import { runPaths } from '../run/paths.js';
 import { createLineReporter } from '../ui/run-lines.js';
 import { formatStatus } from '../ui/status-lines.js';
 
-export async function runStatus(o: { stateDir?: string; out?: string; json?: boolean; follow?: boolean }): Promise<void> {
+export async function runStatus(env: Env, o: { stateDir?: string; out?: string; json?: boolean; follow?: boolean }): Promise<void> {
   const paths = runPaths(o.stateDir, o.out);
-  const report = await readStatus(paths, createHostReader(), { probe: true });
+  const report = await readStatus(paths, env.host, { probe: true });
   if (o.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    env.terminal.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;
   }
-  process.stdout.write(formatStatus(report));
+  env.terminal.stdout.write(formatStatus(report));
   const holder = inspectLock(paths.lockFile);
   if (holder && o.follow !== false) {
-    process.stdout.write('Following its progress (Ctrl-C leaves it running):\n');
-    await reattach(holder, paths.lockFile, createLineReporter(process.stdout), 500);
+    env.terminal.stdout.write('Following its progress (Ctrl-C leaves it running):\n');
+    await reattach(holder, paths.lockFile, createLineReporter(env.terminal.stdout), 500);
   }
 }
