@@ -165,6 +165,76 @@ if (!only || only === 'wizard') {
   }
 }
 
+if (!only || only === 'engine') {
+  // The run engine's own cost: a replayed 5,000-task callback stream through tail + parse + reduce (+ the redacted
+  // copy and events.ndjson it writes), against ansible-playbook's own CPU per task measured here on 200 tasks.
+  const dir = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
+  const engine = timeInFreshProcess(`
+    import { writeFileSync } from 'node:fs';
+    const { FileTail, LineAppender } = await import('./dist/env/run-files.js');
+    const { parseCallbackLine } = await import('./dist/run/callback-events.js');
+    const { CallbackReducer } = await import('./dist/run/phase-runner.js');
+    const { createRedactor } = await import('./dist/run/redact.js');
+    const { randomBytes } = await import('node:crypto');
+    const secrets = Array.from({ length: 110 }, () => randomBytes(30).toString('base64url'));
+    const lines = ['{"v":1,"seq":0,"t":0,"event":"playbook_start","pid":1}'];
+    let seq = 1;
+    for (let i = 0; i < 5000; i += 1) {
+      if (i % 70 === 0) lines.push(JSON.stringify({ v: 1, seq: seq++, t: i, event: 'play_start', name: 'Apply role ' + i, uuid: 'p' + i }));
+      lines.push(JSON.stringify({ v: 1, seq: seq++, t: i, event: 'task_start', name: 'role' + (i % 40) + ' : Copying over config.json files for services', uuid: 'u' + i, action: 'ansible.builtin.template', role: 'role' + (i % 40), path: '/x/roles/r/tasks/config.yml:' + i, handler: false }));
+      lines.push(JSON.stringify({ v: 1, seq: seq++, t: i + 0.5, event: 'result', task_uuid: 'u' + i, task: 'role : Copying over config.json files for services', host: 'node1', status: i % 3 ? 'ok' : 'changed', msg: i % 97 ? null : 'All items completed', rc: null, stderr_tail: null, attempts: null }));
+    }
+    writeFileSync('${dir}/events.ndjson', lines.join('\\n') + '\\n');
+    const redactor = createRedactor(secrets);
+    const out = new LineAppender('${dir}/events.redacted.ndjson');
+    const installer = new LineAppender('${dir}/installer.ndjson');
+    const start = process.cpuUsage();
+    const tail = new FileTail('${dir}/events.ndjson');
+    const reducer = new CallbackReducer('kolla-deploy', 'bench', 800, redactor, (e) => installer.append(JSON.stringify(e)));
+    // Polling as the engine does (every 200 ms over the ~100 s ansible needs for 5,000 tasks): 500 reads.
+    for (let tick = 0; tick < 500; tick += 1) {
+      for (const line of tail.readLines()) {
+        out.append(redactor.redact(line));
+        const e = parseCallbackLine(line);
+        if (e) reducer.reduce(e, 0);
+      }
+    }
+    if (reducer.taskIndex !== 5000) throw new Error('replay lost tasks: ' + reducer.taskIndex);
+    const used = process.cpuUsage(start);
+    console.log((used.user + used.system) / 1000);`);
+  // ansible-playbook's own CPU for 200 trivial tasks (user+sys of the process tree, bash's times).
+  const venv = execFileSync('bash', ['scripts/kolla-venv.sh'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop();
+  const play = ['- hosts: localhost', '  gather_facts: false', '  tasks:', ...Array.from({ length: 200 }, (_, i) => `    - ansible.builtin.debug: msg=t${i}`)].join('\n');
+  execFileSync('bash', ['-c', `cat > ${dir}/play.yml`], { input: play });
+  const timesOut = execFileSync('bash', ['-c', `${venv}/bin/ansible-playbook -i localhost, -c local -e ansible_python_interpreter=${venv}/bin/python3 ${dir}/play.yml >/dev/null; times`], { encoding: 'utf8' });
+  const child = timesOut.trim().split('\n').pop().split(/\s+/).map((t) => { const m = /(\d+)m([\d.]+)s/.exec(t); return Number(m[1]) * 60 + Number(m[2]); });
+  const ansiblePerTaskMs = ((child[0] + child[1]) * 1000) / 200;
+  add('engine: 5,000-task event stream, tail+parse+reduce+write (CPU)', fmt(engine), '');
+  add('ansible-playbook CPU per task here (200 debug tasks)', fmt(ansiblePerTaskMs), '');
+  add('engine CPU as % of ansible\'s for the same 5,000 tasks', `${((engine / (ansiblePerTaskMs * 5000)) * 100).toFixed(2)} %`, '≤ 2 %');
+  const rss = execFileSync(process.execPath, ['--input-type=module', '-e', `
+    import { closeSync, openSync, writeSync } from 'node:fs';
+    const { FileTail, LineAppender } = await import('./dist/env/run-files.js');
+    const { RedactedLog } = await import('./dist/run/phase-runner.js');
+    const { createRedactor } = await import('./dist/run/redact.js');
+    const { randomBytes } = await import('node:crypto');
+    const secrets = Array.from({ length: 110 }, () => randomBytes(30).toString('base64url'));
+    const fd = openSync('${dir}/raw.out', 'w');
+    for (let chunk = 0; chunk < 100; chunk += 1) {
+      const lines = [];
+      for (let i = 0; i < 10000; i += 1) lines.push('ok: [node1] => (item=' + chunk + '-' + i + ') changed=false ' + (i % 1000 === 0 ? secrets[i % 110] : 'TASK [nova-cell : Copying over nova.conf] *************'));
+      writeSync(fd, lines.join('\\n') + '\\n');
+    }
+    closeSync(fd);
+    const log = new RedactedLog(new LineAppender('${dir}/raw.log'), createRedactor(secrets), () => new Date());
+    const tail = new FileTail('${dir}/raw.out');
+    for (;;) { const lines = tail.readLines(); if (lines.length === 0) break; log.write(lines); } // as the engine drains: ~1 MiB batches
+    if (log.lines !== 1000000) throw new Error('lines: ' + log.lines);
+    console.log(process.resourceUsage().maxRSS / 1024);`], { cwd: root, encoding: 'utf8' });
+  add('engine: peak RSS after 1,000,000 output lines through the redactor', `${Number(rss.trim()).toFixed(0)} MB`, '≤ 150 MB');
+  execFileSync('rm', ['-rf', dir]);
+}
+
 console.log(`\nCloud-in-a-Box benchmark — ${RUNS} runs each, medians (node ${process.version}, ${new Date().toISOString()})\n`);
 const width = Math.max(...rows.map((r) => r.name.length));
 for (const row of rows) console.log(`${row.name.padEnd(width)}  ${row.value.padStart(10)}  ${row.target}`);

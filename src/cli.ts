@@ -1,7 +1,7 @@
 // The command line: argument parsing, wiring and the one error handler. Heavy modules (ink, the wizard) are imported
 // lazily inside the actions that need them, so `ciab --help` stays fast.
 import { Command, CommanderError, InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import { BlockedError, EXIT, ExternalError, InterruptedError, UserError } from './model/errors.js';
+import { BlockedError, EXIT, ExternalError, InterruptedError, LockHeldError, RunEndedError, UserError } from './model/errors.js';
 import type { Env } from './env/types.js';
 import { VERSION } from './version.js';
 
@@ -105,14 +105,48 @@ export function buildProgram(env: Env) {
       .description('Install: on a terminal a wizard (hardware, profile, questions, review, confirm); with --answers or without a terminal, unattended.'),
   )
     .option('--out <dir>', 'where the configuration is written (default: STATE-DIR/config)')
+    .option('--from <phase>', 'start at this phase (earlier ones are not run)')
+    .option('--until <phase>', 'stop after this phase')
+    .option('--stop-service <name>', 'agree that prepare-host stops this clashing host service (repeatable)', collect, [] as string[])
+    .option('--configure-only', 'write the configuration and stop (also implied by --facts)')
     .addHelpText(
       'after',
-      '\nThis version stops after writing the configuration. Nothing on the machine changes before the confirm step.\n' +
-        'Exit codes: 0 written, 2 bad input or a question without an answer (unattended), 3 a check blocks, 130 cancelled.\n',
+      '\nUnattended, install writes the configuration, then runs the phases: prepare-host, kolla-certificates (TLS),\n' +
+        'kolla-prechecks, kolla-pull, kolla-deploy (reconfigure when the configuration changed), kolla-post-deploy.\n' +
+        'Running it again resumes at the first unfinished phase; Ctrl-C stops after the current task, twice aborts.\n' +
+        'State: /var/lib/ciab/state.json; logs: /var/log/ciab/runs/latest/ (both under --state-dir when given).\n' +
+        'Exit codes: 0 installed (or written, with --configure-only), 1 a phase failed, 2 bad input or a question without\n' +
+        'an answer, 3 a check blocks or a confirmation is missing, 4 another run holds the lock, 130 stopped or cancelled.\n',
     )
     .action(async (options) => {
       const { runInstall } = await import('./commands/install.js');
       await runInstall(env, options);
+    });
+
+  program
+    .command('status')
+    .description('Is the cloud installed, what did the last run do, is one running (then follow it), are containers and APIs healthy.')
+    .option('--state-dir <dir>', 'the install to look at (env CIAB_STATE_DIR)', env.vars.CIAB_STATE_DIR ?? '/etc/ciab')
+    .option('--out <dir>', 'its configuration folder (default: STATE-DIR/config)')
+    .option('--json', 'print the status as JSON on stdout, nothing else')
+    .option('--no-follow', 'do not follow a running install')
+    .addHelpText('after', '\nExit codes: 0 reported, 2 bad input.\n')
+    .action(async (options) => {
+      const { runStatus } = await import('./commands/status.js');
+      await runStatus(env, options);
+    });
+
+  program
+    .command('destroy')
+    .description('Remove the cloud: every OpenStack container and volume, then what the install changed on the host (network, storage, units, venv).')
+    .option('--state-dir <dir>', 'the install to remove (env CIAB_STATE_DIR)', env.vars.CIAB_STATE_DIR ?? '/etc/ciab')
+    .option('--out <dir>', 'its configuration folder (default: STATE-DIR/config)')
+    .option('--yes', 'do not ask (unattended); without a terminal it is required')
+    .option('--json', 'print NDJSON events on stdout')
+    .addHelpText('after', '\nExit codes: 0 removed, 1 a step failed, 2 bad input or no confirmation, 4 another run holds the lock, 130 stopped.\n')
+    .action(async (options) => {
+      const { runDestroyCommand } = await import('./commands/destroy.js');
+      await runDestroyCommand(env, options);
     });
 
   program
@@ -161,6 +195,11 @@ export function reportError(error: unknown, stderr: NodeJS.WritableStream, usage
     stderr.write(`ciab: ${error.message}\n`);
     if (error.hint) stderr.write(`  hint: ${error.hint}\n`);
     return EXIT.usage;
+  }
+  if (error instanceof RunEndedError) return error.exitCode;
+  if (error instanceof LockHeldError) {
+    stderr.write(`ciab: ${error.message}\n`);
+    return EXIT.locked;
   }
   if (error instanceof InterruptedError) {
     stderr.write(`ciab: ${error.message}\n`);

@@ -15,6 +15,10 @@ import { sessionOptions, type PlanCommandOptions } from './plan.js';
 
 export interface InstallCommandOptions extends PlanCommandOptions {
   out?: string;
+  from?: string;
+  until?: string;
+  stopService?: string[];
+  configureOnly?: boolean;
 }
 
 export function installerOptions(o: InstallCommandOptions): InstallerOptions {
@@ -92,6 +96,13 @@ async function runUnattended(env: Env, installer: Installer, o: InstallCommandOp
   if (!(await hasSecrets(env, installer))) env.terminal.stderr.write('Generating the secrets for this install (7 RSA-4096 keys take a few seconds)…\n');
   const rendered = await installer.render(session);
   const written = await installer.write(session, rendered);
+  // Recorded facts describe another machine: write its configuration, never run it here.
+  if (!o.configureOnly && !o.facts) {
+    process.stderr.write(`Configuration written in ${written.out}; running the install.\n`);
+    const { runPhasesCommand } = await import('./run-install.js');
+    await runPhasesCommand(env, { plan: session.plan, answers: session.answers, facts: session.facts, skip: session.skip, configDir: written.out }, { ...o, skipCheck: o.skipCheck });
+    return;
+  }
   if (o.json) {
     env.terminal.stdout.write(
       `${JSON.stringify({ out: written.out, answersFile: written.answersFile, files: filesJson(rendered.writes) }, null, 2)}\n`,
@@ -105,7 +116,7 @@ async function runUnattended(env: Env, installer: Installer, o: InstallCommandOp
     ...(changed.length > 0 ? describeChanges(rendered.writes, { diff: false }) : ['  nothing changed: the folder already holds this configuration']),
     `Answers saved in ${written.answersFile}`,
     '',
-    style.dim('This version stops here. To deploy by hand:'),
+    style.dim('Next: install it with'),
     ...nextCommands(written.out).map((line) => style.dim(`  ${line}`)),
   ];
   env.terminal.stdout.write(`${lines.join('\n')}\n`);

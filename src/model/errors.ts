@@ -8,6 +8,8 @@ export const EXIT = {
   usage: 2,
   /** Checks found something that blocks the chosen profile (preflight, plan). */
   blocked: 3,
+  /** Another ciab run holds the lock (and cannot be followed). */
+  locked: 4,
   /** Ctrl-C */
   interrupted: 130,
 } as const;
@@ -44,4 +46,20 @@ export class BlockedError extends Error {
 /** The person stopped the run (Ctrl-C in the wizard); nothing was changed. Exit code 130. */
 export class InterruptedError extends Error {
   override readonly name = 'InterruptedError';
+}
+
+/** A run ended without success; its summary was already shown. Carries the exit code (1 failed, 130 stopped). */
+export class RunEndedError extends Error {
+  override readonly name = 'RunEndedError';
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Another run holds the lock. Exit code 4. */
+export class LockHeldError extends Error {
+  override readonly name = 'LockHeldError';
 }

@@ -14,7 +14,6 @@ export interface KollaVar {
 
 export type PhaseId =
   | 'prepare-host'
-  | 'kolla-bootstrap'
   | 'kolla-certificates'
   | 'kolla-prechecks'
   | 'kolla-pull'

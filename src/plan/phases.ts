@@ -25,11 +25,10 @@ export function buildPhases(services: readonly ServiceId[], options: { ceph: boo
     {
       id: 'prepare-host',
       title: 'Prepare the host',
-      what: `host network, /etc/hosts, time zone, ${options.ceph ? 'Ceph (cephadm) and ' : ''}volume storage, the kolla-ansible venv`,
-      tasks: options.ceph ? 70 : 45,
-      estimateMinutes: options.ceph ? 12 : 4,
+      what: `Docker and its Python SDK, host network, /etc/hosts, time sync, ${options.ceph ? 'Ceph (cephadm) and ' : ''}volume storage, the kolla-ansible venv`,
+      tasks: options.ceph ? 130 : 105,
+      estimateMinutes: options.ceph ? 16 : 8,
     },
-    { id: 'kolla-bootstrap', title: 'Bootstrap servers', what: 'kolla-ansible bootstrap-servers: Docker, its Python SDK, kolla users', tasks: 80, estimateMinutes: 5 },
     {
       id: 'kolla-prechecks',
       title: 'Prechecks',
@@ -51,7 +50,7 @@ export function buildPhases(services: readonly ServiceId[], options: { ceph: boo
   ];
   if (options.tls) {
     // A CA made on this host for this install, and the HAProxy certificates signed by it.
-    phases.splice(2, 0, { id: 'kolla-certificates', title: 'Certificates', what: 'kolla-ansible certificates: a CA for this install and the API certificates', tasks: 30, estimateMinutes: 1 });
+    phases.splice(1, 0, { id: 'kolla-certificates', title: 'Certificates', what: 'kolla-ansible certificates: a CA for this install and the API certificates', tasks: 30, estimateMinutes: 1 });
   }
   return phases;
 }

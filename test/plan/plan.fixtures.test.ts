@@ -191,7 +191,7 @@ describe('the plan', () => {
 
   it('estimates every phase in order (with certificates for TLS)', async () => {
     const plan = await fixturePlan('server-sandbox');
-    expect(plan.phases.map((p) => p.id)).toEqual(['prepare-host', 'kolla-bootstrap', 'kolla-certificates', 'kolla-prechecks', 'kolla-pull', 'kolla-deploy', 'kolla-post-deploy', 'bootstrap-cloud', 'verify']);
+    expect(plan.phases.map((p) => p.id)).toEqual(['prepare-host', 'kolla-certificates', 'kolla-prechecks', 'kolla-pull', 'kolla-deploy', 'kolla-post-deploy', 'bootstrap-cloud', 'verify']);
     expect(plan.phases.every((p) => p.estimateMinutes > 0)).toBe(true);
   });
 });

@@ -208,7 +208,7 @@ describe('review, confirm and done', () => {
     await press(app.stdin, KEY.tab, KEY.enter);
     const done = await waitFor(app.frame, 'Done — the configuration is written');
     expect(done).toContain(`Wrote the Workshop configuration in ${path.join(dir, 'out')}`);
-    expect(done).toContain('kolla-ansible bootstrap-servers');
+    expect(done).toContain('ciab install');
     expect(readFileSync(path.join(dir, 'out', 'kolla', 'globals.yml'), 'utf8')).toContain('network_interface: wlp0s20f3');
     expect(readFileSync(path.join(dir, 'state', 'answers.yaml'), 'utf8')).toContain('profile: workshop');
     await press(app.stdin, KEY.enter);

@@ -55,7 +55,7 @@ export function DoneScreen({ session, written, size }: DoneScreenProps) {
       <Text> </Text>
       <Text wrap="wrap">{`kolla/ is kolla-ansible's config dir; host/ goes to / on the machine; openstack/ holds clouds.yaml (0600); osism/ is the same cloud as an OSISM repository.`}</Text>
       <Text> </Text>
-      <Text wrap="wrap">{style.bold('Next: this version stops here. To deploy by hand:')}</Text>
+      <Text wrap="wrap">{style.bold('Next: install it (prepare the host, prechecks, pull, deploy; it resumes where it stops):')}</Text>
       {nextCommands(written.out).map((line) => (
         <Text key={line} wrap="wrap">{`  ${line}`}</Text>
       ))}

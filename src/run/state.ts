@@ -1,0 +1,46 @@
+// state.json: read (a missing file is a fresh machine, a corrupt one an error naming it), written atomically,
+// and the input hashes that decide whether a done phase must run again.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { listFilesRecursive, readTextOrNull, writeFileAtomic } from '../env/run-files.js';
+import { UserError } from '../model/errors.js';
+import { emptyState, RunState } from '../model/run-state.js';
+
+export function loadState(file: string): RunState {
+  const text = readTextOrNull(file);
+  if (text === null) return emptyState();
+  try {
+    return RunState.parse(JSON.parse(text));
+  } catch (error) {
+    const why = error instanceof SyntaxError ? 'not JSON' : 'not a ciab state file';
+    throw new UserError(`${file}: ${why}`, 'move it aside and run again: phases already done then run once more');
+  }
+}
+
+export function saveState(file: string, state: RunState): void {
+  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** The rendered configuration's files, by path relative to configDir. */
+export function readConfigTree(configDir: string): Map<string, string> {
+  const tree = new Map<string, string>();
+  for (const rel of listFilesRecursive(configDir)) {
+    const text = readTextOrNull(path.join(configDir, rel));
+    if (text !== null) tree.set(rel, text);
+  }
+  return tree;
+}
+
+/** Files kolla-ansible itself writes into its config dir (post-deploy's openrc and clouds.yaml, certificates). */
+const WRITTEN_BY_KOLLA = /^kolla\/(?:[^/]*openrc[^/]*\.sh|clouds\.yaml|certificates\/)/;
+
+/** sha256 over the files whose path starts with one of the prefixes (names and contents). */
+export function hashInputs(tree: ReadonlyMap<string, string>, prefixes: readonly string[], extra = ''): string {
+  const hash = createHash('sha256');
+  for (const [rel, text] of [...tree].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!prefixes.some((p) => rel.startsWith(p)) || WRITTEN_BY_KOLLA.test(rel)) continue;
+    hash.update(rel).update('\0').update(text).update('\0');
+  }
+  hash.update(extra);
+  return hash.digest('hex').slice(0, 16);
+}

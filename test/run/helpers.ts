@@ -1,0 +1,173 @@
+// The engine's test rig: a configuration rendered once per test folder (workshop answers, this machine's facts),
+// the pinned venv's ansible-playbook, the test callback and mini-kolla (until the project's own land), and
+// `ciab install --from kolla-prechecks` so prepare-host never runs on the build machine.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { CIAB, runCiab, type CliResult } from '../helpers/cli.js';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const FIXTURES = path.join(import.meta.dirname, 'fixtures');
+
+let venv: string | null = null;
+export function kollaVenv(): string {
+  venv ??= execFileSync('bash', [path.join(ROOT, 'scripts', 'kolla-venv.sh')], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  return venv;
+}
+
+/** The project's callback and stand-in once they exist, else the test copies. */
+function callbackDir(): string {
+  const real = path.join(ROOT, 'ansible', 'callback_plugins');
+  return existsSync(path.join(real, 'ciab_events.py')) ? real : path.join(FIXTURES, 'callback_plugins');
+}
+
+export interface Rig {
+  dir: string;
+  stateDir: string;
+  answers: string;
+  calls: string;
+  env: Record<string, string>;
+}
+
+export function tempDir(prefix = 'ciab-run-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+// Checks that depend on what else runs on this shared build machine at the moment; the rig tests the engine.
+export const BASE_ARGS = ['--no-uplink-check', '--from', 'kolla-prechecks', ...['services', 'ports', 'time', 'memory', 'docker'].flatMap((id) => ['--skip-check', id])];
+
+const STAND_IN = path.join(ROOT, 'test', 'stand-ins', 'kolla-ansible');
+
+/** kolla-ansible for the tests: the project's stand-in (small scale), or mini-kolla where a test needs its knobs. */
+export function rigEnv(dir: string, extra: Record<string, string> = {}, kolla: 'stand-in' | 'mini' = existsSync(STAND_IN) ? 'stand-in' : 'mini'): Record<string, string> {
+  return {
+    CIAB_KOLLA_ANSIBLE: kolla === 'stand-in' ? STAND_IN : path.join(FIXTURES, 'mini-kolla'),
+    STANDIN_ANSIBLE_PLAYBOOK: path.join(kollaVenv(), 'bin', 'ansible-playbook'),
+    STANDIN_SCALE: '0.02',
+    STANDIN_TASK_MS: '20',
+    CIAB_CALLBACK_PLUGINS: callbackDir(),
+    MINI_ANSIBLE_PLAYBOOK: path.join(kollaVenv(), 'bin', 'ansible-playbook'),
+    MINI_CALLS: path.join(dir, 'calls'),
+    MINI_TASKS: '3',
+    MINI_TASK_MS: '20',
+    CIAB_ABORT_GRACE_MS: '1000',
+    ...extra,
+  };
+}
+
+/** A folder with answers and a rendered configuration (written once, copied for each trial). */
+export async function makeRig(answersText?: string): Promise<Rig> {
+  const dir = tempDir();
+  const answers = path.join(dir, 'answers.yaml');
+  // The workshop seat without its registry mirror: kolla's public quay.io images, so prechecks run with
+  // --use-test-images (the stand-in, like kolla, refuses them otherwise).
+  const workshop = readFileSync(path.join(ROOT, 'test', 'fixtures', 'answers', 'workshop.yaml'), 'utf8').replace(/^images:\n(?: .*\n)+/m, '');
+  writeFileSync(answers, answersText ?? workshop);
+  const stateDir = path.join(dir, 'state');
+  const result = await runCiab(['install', '--answers', answers, '--state-dir', stateDir, '--configure-only', ...BASE_ARGS.filter((a) => a !== '--from' && a !== 'kolla-prechecks')]);
+  if (result.code !== 0) throw new Error(`rendering the rig failed: ${result.stderr}`);
+  return { dir, stateDir, answers, calls: path.join(dir, 'calls'), env: rigEnv(dir) };
+}
+
+/** A fresh copy of a rig (rendered configuration included, no state, no runs). */
+export function cloneRig(rig: Rig): Rig {
+  const dir = tempDir();
+  cpSync(rig.stateDir, path.join(dir, 'state'), { recursive: true });
+  const answers = path.join(dir, 'answers.yaml');
+  cpSync(rig.answers, answers);
+  return { dir, stateDir: path.join(dir, 'state'), answers, calls: path.join(dir, 'calls'), env: rigEnv(dir) };
+}
+
+export function install(rig: Rig, args: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCiab(['install', '--answers', rig.answers, '--state-dir', rig.stateDir, ...BASE_ARGS, ...args], { env: { ...rig.env, ...env } });
+}
+
+export function spawnInstall(rig: Rig, args: string[] = [], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [CIAB, 'install', '--answers', rig.answers, '--state-dir', rig.stateDir, ...BASE_ARGS, ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...rig.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/**
+ * What ciab ran, from the run folders (oldest first): "<kolla action> <phase status>" per phase started, e.g.
+ * "deploy done", "reconfigure done", "deploy failed", "post-deploy ?" (ciab killed before the phase ended).
+ */
+export function calls(rig: Rig): string[] {
+  const runs = path.join(rig.stateDir, 'runs');
+  if (!existsSync(runs)) return [];
+  const out: string[] = [];
+  for (const run of readdirSync(runs).filter((n) => /^\d{8}-/.test(n)).sort()) {
+    const file = path.join(runs, run, 'events.ndjson');
+    if (!existsSync(file)) continue;
+    const events = readFileSync(file, 'utf8').split('\n').filter(Boolean).flatMap((l) => {
+      try {
+        return [JSON.parse(l) as { type: string; phase?: string; status?: string }];
+      } catch {
+        return [];
+      }
+    });
+    for (const started of events.filter((e) => e.type === 'phase_started')) {
+      const log = readFileSync(path.join(runs, run, `${started.phase}.log`), 'utf8').split('\n')[0] ?? '';
+      const action = /kolla-ansible (\S+)|mini-kolla (\S+)/.exec(log);
+      const finished = events.find((e) => e.type === 'phase_finished' && e.phase === started.phase);
+      out.push(`${action?.[1] ?? action?.[2] ?? started.phase} ${finished?.status ?? '?'}`);
+    }
+  }
+  return out;
+}
+
+export function readState(rig: Rig): { phases: Record<string, { status: string; command: string | null }> } {
+  return JSON.parse(readFileSync(path.join(rig.stateDir, 'state', 'state.json'), 'utf8'));
+}
+
+export function passwords(rig: Rig): string[] {
+  const values: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === 'string' && v.length >= 6) values.push(...v.split('\n').map((l) => l.trim()).filter((l) => l.length >= 6 && !l.startsWith('-----')));
+    else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+  };
+  walk(parse(readFileSync(path.join(rig.stateDir, 'config', 'kolla', 'passwords.yml'), 'utf8')));
+  return values;
+}
+
+/** Every file under dir with its text. */
+export function filesUnder(dir: string): Array<{ file: string; text: string }> {
+  const out: Array<{ file: string; text: string }> = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      const s = statSync(p, { throwIfNoEntry: false });
+      if (!s) continue;
+      if (s.isDirectory()) walk(p);
+      else if (s.isFile()) out.push({ file: p, text: readFileSync(p, 'utf8') });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Resolve once a line matching re appears on the stream, or reject after timeoutMs. */
+export function waitForLine(stream: NodeJS.ReadableStream, re: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`no line matching ${re} within ${timeoutMs} ms; got:\n${buffer.slice(-2000)}`)), timeoutMs);
+    stream.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const line = buffer.split('\n').find((l) => re.test(l));
+      if (line !== undefined) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+    });
+  });
+}
+
+export function exited(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : signal === 'SIGTERM' ? 143 : 130)));
+  });
+}

@@ -1,0 +1,104 @@
+// `ciab install` driving real ansible-playbook (the pinned venv) through kolla's CLI shape: events live and in
+// order, resume, --from/--until, reconfigure after a change, the failure summary with its known-error hint, and
+// no secret in any output or log. prepare-host is never run here (--from kolla-prechecks).
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { calls, cloneRig, exited, filesUnder, install, makeRig, passwords, readState, rigEnv, spawnInstall, waitForLine, type Rig } from './helpers.js';
+
+let base: Rig;
+beforeAll(async () => {
+  base = await makeRig();
+}, 120_000);
+
+describe('ciab install runs the kolla phases', () => {
+  test('events arrive live and in order (NDJSON), state records every phase, a second run resumes with nothing to do', async () => {
+    const rig = cloneRig(base);
+    const child = spawnInstall(rig, ['--json']);
+    let stdout = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    // Live: a task_started arrives while ciab still runs.
+    await waitForLine(child.stdout!, /"type":"task_started"/, 60_000);
+    expect(child.exitCode).toBeNull();
+    expect(await exited(child)).toBe(0);
+    const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; phase?: string; status?: string; index?: number });
+    expect(events[0]!.type).toBe('run_started');
+    expect(events.at(-1)).toMatchObject({ type: 'run_finished', status: 'succeeded' });
+    expect(events.find((e) => e.type === 'phase_skipped')).toMatchObject({ phase: 'prepare-host' });
+    const phases = events.filter((e) => e.type === 'phase_started').map((e) => e.phase);
+    expect(phases).toEqual(['kolla-prechecks', 'kolla-pull', 'kolla-deploy', 'kolla-post-deploy']);
+    // Within a phase: a play first; every result follows the start of its task; task indexes count up by one.
+    const deploy = events.filter((e) => e.phase === 'kolla-deploy' && ['play_started', 'task_started', 'task_result', 'phase_finished'].includes(e.type)) as Array<{ type: string; index?: number; task?: string }>;
+    expect(deploy[0]!.type).toBe('play_started');
+    expect(deploy.at(-1)!.type).toBe('phase_finished');
+    let current: string | null = null;
+    for (const e of deploy) {
+      if (e.type === 'task_started') current = e.task!;
+      if (e.type === 'task_result') expect(e.task).toBe(current);
+    }
+    const indexes = deploy.filter((e) => e.type === 'task_started').map((e) => e.index);
+    expect(indexes.length).toBeGreaterThan(3);
+    expect(indexes).toEqual(indexes.map((_, i) => i + 1));
+    // Ansible's events carry ansible's own times; ciab's progress heartbeats are stamped on arrival.
+    const at = events.filter((e) => e.type !== 'progress').map((e) => Date.parse((e as unknown as { at: string }).at));
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(calls(rig)).toEqual(['prechecks done', 'pull done', 'deploy done', 'post-deploy done']);
+    expect(Object.values(readState(rig).phases).map((p) => p.status)).toEqual(['done', 'done', 'done', 'done']);
+
+    const again = await install(rig);
+    expect(again.code).toBe(0);
+    expect(again.stderr.match(/skipped, done earlier with the same inputs/g)).toHaveLength(4);
+    expect(calls(rig)).toHaveLength(4);
+  }, 240_000);
+
+  test('--until stops after a phase and the next run resumes at the first unfinished one; a changed configuration re-runs with reconfigure', async () => {
+    const rig = cloneRig(base);
+    expect((await install(rig, ['--until', 'kolla-pull'])).code).toBe(0);
+    expect(calls(rig)).toEqual(['prechecks done', 'pull done']);
+    expect((await install(rig)).code).toBe(0);
+    expect(calls(rig)).toEqual(['prechecks done', 'pull done', 'deploy done', 'post-deploy done']);
+    // A proxy changes globals.yml: everything that depends on it runs again, deploy as reconfigure.
+    writeFileSync(rig.answers, `${readFileSync(rig.answers, 'utf8')}proxy:\n  http: http://proxy.workshop.lan:3128\n`);
+    const changed = await install(rig);
+    expect(changed.code).toBe(0);
+    expect(calls(rig).slice(4)).toEqual(['prechecks done', 'pull done', 'reconfigure done', 'post-deploy done']);
+    expect(readState(rig).phases['kolla-deploy']!.command).toBe('reconfigure');
+    expect((await install(rig, ['--from', 'nope'])).stderr).toContain('--from nope: not a phase of this plan');
+  }, 300_000);
+
+  test('a failure names phase, task, host, message, the known error, the log line and the resume command; no secret anywhere', async () => {
+    // mini-kolla: its failing task can carry a real secret in ansible's message, which the stand-in cannot.
+    const rig = cloneRig(base);
+    rig.env = rigEnv(rig.dir, {}, 'mini');
+    const secret = passwords(rig)[0]!;
+    const message = `Timeout when waiting for search string MariaDB in 10.0.0.11:3306 (password ${secret})`;
+    const failed = await install(rig, [], { MINI_FAIL_ACTION: 'deploy', MINI_FAIL_TASK: '2', MINI_FAIL_MSG: message });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('✖ Deploy OpenStack failed');
+    expect(failed.stderr).toContain('task   mini : task 2 (on localhost)');
+    expect(failed.stderr).toContain('Timeout when waiting for search string MariaDB in 10.0.0.11:3306 (password ********)');
+    expect(failed.stderr).toContain('why (K07)');
+    const log = /log {4}(\S+):(\d+)/.exec(failed.stderr)!;
+    const logLines = readFileSync(log[1]!, 'utf8').split('\n');
+    expect(logLines.slice(0, Number(log[2])).join('\n')).toContain('mini : task 2');
+    expect(failed.stderr).toContain(`resume ciab install --answers ${rig.answers} --state-dir ${rig.stateDir}`);
+    expect(readState(rig).phases['kolla-deploy']!.status).toBe('failed');
+    // Resume: the done phases are skipped, deploy runs again.
+    const resumed = await install(rig);
+    expect(resumed.code).toBe(0);
+    expect(calls(rig)).toEqual(['prechecks done', 'pull done', 'deploy failed', 'deploy done', 'post-deploy done']);
+    const all = [failed.stdout, failed.stderr, resumed.stdout, resumed.stderr, ...filesUnder(path.join(rig.stateDir, 'runs')).map((f) => f.text)];
+    for (const value of passwords(rig)) for (const text of all) expect(text.includes(value)).toBe(false);
+    const raw = filesUnder(path.join(rig.stateDir, 'runs')).filter((f) => f.file.includes('.raw'));
+    expect(raw).toEqual([]);
+  }, 300_000);
+
+  test('the stand-in failing with K07 text: the summary names K07 and the play', async () => {
+    const rig = cloneRig(base);
+    const failed = await install(rig, ['--from', 'kolla-deploy'], { STANDIN_FAIL_ERROR: 'K07' });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('✖ Deploy OpenStack failed');
+    expect(failed.stderr).toMatch(/play {3}.*mariadb/i);
+    expect(failed.stderr).toContain('why (K07)');
+  }, 240_000);
+});
