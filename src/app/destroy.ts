@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathExists } from '../env/run-files.js';
 import type { Answers } from '../model/answers.js';
 import type { DeploymentPlan } from '../model/plan.js';
-import type { EventSink } from '../model/run-events.js';
+import type { EventSink } from '../model/events.js';
 import { runInstall, type RunOutcome, type SignalName } from '../run/engine.js';
 import type { RunPaths } from '../run/paths.js';
 import { collectSecrets } from './install-run.js';

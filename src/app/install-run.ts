@@ -8,7 +8,7 @@ import { BlockedError, UserError } from '../model/errors.js';
 import type { Answers } from '../model/answers.js';
 import type { HostFacts } from '../model/facts.js';
 import type { DeploymentPlan, PhaseId } from '../model/plan.js';
-import type { EventSink, InstallerEvent } from '../model/run-events.js';
+import type { EventSink, InstallerEvent } from '../model/events.js';
 import { runInstall, selectPhases, type RunOutcome, type SignalName } from '../run/engine.js';
 import type { RunPaths } from '../run/paths.js';
 import { secretsFromPasswordsYaml, secretsFromProxyUrl } from '../run/redact.js';

@@ -6,7 +6,7 @@ import { loadPlanOf } from '../app/status.js';
 import { InterruptedError, RunEndedError, UserError } from '../model/errors.js';
 import { runPaths } from '../run/paths.js';
 import type { SignalName } from '../run/engine.js';
-import { createLineReporter, createNdjsonReporter } from '../ui/run-lines.js';
+import { plainReporter } from '../ui/reporters/index.js';
 
 export async function runDestroyCommand(env: Env, o: { stateDir?: string; out?: string; yes?: boolean; json?: boolean }): Promise<void> {
   const paths = runPaths(o.stateDir, o.out);
@@ -27,7 +27,7 @@ export async function runDestroyCommand(env: Env, o: { stateDir?: string; out?: 
     answers: { admin_password: null, proxy: plan.proxy },
     paths,
     projectRoot: env.projectRoot,
-    sink: o.json ? createNdjsonReporter(env.terminal.stdout) : createLineReporter(env.terminal.stderr),
+    sink: plainReporter({ json: Boolean(o.json), colour: env.terminal.colour(), stdout: env.terminal.stdout, stderr: env.terminal.stderr }),
     vars: env.vars,
     cwd: env.cwd,
     onSignal,

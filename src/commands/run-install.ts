@@ -7,7 +7,7 @@ import type { HostFacts } from '../model/facts.js';
 import type { DeploymentPlan } from '../model/plan.js';
 import { runInstallPhases } from '../app/install-run.js';
 import { runPaths } from '../run/paths.js';
-import { createLineReporter, createNdjsonReporter } from '../ui/run-lines.js';
+import { plainReporter } from '../ui/reporters/index.js';
 import type { SignalName } from '../run/engine.js';
 
 export interface RunFlags {
@@ -34,7 +34,8 @@ export function resumeCommand(flags: RunFlags): string {
 }
 
 export async function runPhasesCommand(env: Env, input: { plan: DeploymentPlan; answers: Answers; facts: HostFacts; skip: string[]; configDir: string }, flags: RunFlags): Promise<void> {
-  const sink = flags.json ? createNdjsonReporter(env.terminal.stdout) : createLineReporter(env.terminal.stderr);
+  // Lines or NDJSON for now; the live screen (issue 10) takes over on a terminal.
+  const sink = plainReporter({ json: Boolean(flags.json), colour: env.terminal.colour(), stdout: env.terminal.stdout, stderr: env.terminal.stderr });
   // Until the engine subscribes, a Ctrl-C before the first phase must still not kill a half-taken lock.
   const result = await runInstallPhases({
     plan: input.plan,

@@ -5,7 +5,7 @@ import { inspectLock } from '../env/lock.js';
 import { readStatus } from '../app/status.js';
 import { reattach } from '../app/install-run.js';
 import { runPaths } from '../run/paths.js';
-import { createLineReporter } from '../ui/run-lines.js';
+import { createLinesReporter, safeStream } from '../ui/reporters/index.js';
 import { formatStatus } from '../ui/status-lines.js';
 
 export async function runStatus(env: Env, o: { stateDir?: string; out?: string; json?: boolean; follow?: boolean }): Promise<void> {
@@ -19,6 +19,6 @@ export async function runStatus(env: Env, o: { stateDir?: string; out?: string; 
   const holder = inspectLock(paths.lockFile);
   if (holder && o.follow !== false) {
     env.terminal.stdout.write('Following its progress (Ctrl-C leaves it running):\n');
-    await reattach(holder, paths.lockFile, createLineReporter(env.terminal.stdout), 500);
+    await reattach(holder, paths.lockFile, createLinesReporter({ stream: safeStream(env.terminal.stdout), colour: env.terminal.colour() }), 500);
   }
 }

@@ -6,7 +6,7 @@ import { LockHeldError } from '../model/errors.js';
 import { processTree, sendSignal } from '../env/proc.js';
 import { createRunDir, FileTail, LineAppender, listFilesRecursive, nextRunDir, pathExists, removeFile, writeFileAtomic } from '../env/run-files.js';
 import type { DeploymentPlan, PhaseId } from '../model/plan.js';
-import type { EventSink, InstallerEvent, RunFailure } from '../model/run-events.js';
+import type { EventSink, InstallerEvent, Failure as RunFailure } from '../model/events.js';
 import type { RunState } from '../model/run-state.js';
 import { matchKnownError } from './known-errors.js';
 import type { RunPaths } from './paths.js';
@@ -197,11 +197,11 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
       const hash = hashInputs(tree, phase.dependsOn);
       const previous = state.phases[phase.id];
       if (!inRange.has(phase.id)) {
-        emit({ type: 'phase_skipped', at: at(), runId, phase: phase.id, reason: 'outside --from/--until' });
+        emit({ type: 'phase_skipped', at: at(), runId, phase: phase.id, reason: 'outside-range' });
         continue;
       }
       if (phase.isDone(previous, hash)) {
-        emit({ type: 'phase_skipped', at: at(), runId, phase: phase.id, reason: 'done earlier with the same inputs' });
+        emit({ type: 'phase_skipped', at: at(), runId, phase: phase.id, reason: 'done-earlier' });
         continue;
       }
       if (control.stop || control.abort) {

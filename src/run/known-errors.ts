@@ -1,7 +1,7 @@
 // Known kolla-ansible failures for single-node installs (docs RUN-ENGINE §4.2, K01–K15), as data: matched on the
 // failed task's name, ansible's message and the stderr tail. Where a preflight check covers the same cause,
 // `preflight` names it and the fix uses the same words.
-import type { Hint } from '../model/run-events.js';
+import type { Hint } from '../model/events.js';
 
 export interface KnownError extends Hint {
   phases: string[] | null;

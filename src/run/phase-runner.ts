@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { createPrivateFile, FileTail, LineAppender, removeFile } from '../env/run-files.js';
 import { spawnDetached } from '../env/spawn.js';
-import type { Counts, EventSink, InstallerEvent, PhaseStatus, ResultStatus } from '../model/run-events.js';
+import type { TaskCounts as Counts, EventSink, InstallerEvent, PhaseStatus, TaskStatus as ResultStatus } from '../model/events.js';
 import { parseCallbackLine, type CallbackEvent } from './callback-events.js';
 import type { Redactor } from './redact.js';
 

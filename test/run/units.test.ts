@@ -6,7 +6,7 @@ import { parseCallbackLine } from '../../src/run/callback-events.js';
 import { CallbackReducer } from '../../src/run/phase-runner.js';
 import { ProgressTracker } from '../../src/run/progress.js';
 import { createRedactor, secretsFromPasswordsYaml } from '../../src/run/redact.js';
-import type { InstallerEvent } from '../../src/model/run-events.js';
+import type { InstallerEvent } from '../../src/model/events.js';
 
 describe('known errors', () => {
   test('K01–K15 are seeded and each matches its own kolla text', () => {

@@ -4,7 +4,7 @@
 // to import, which a line or NDJSON run should not pay).
 import { createLinesReporter } from './lines.js';
 import { createNdjsonReporter } from './ndjson.js';
-import type { Reporter } from './types.js';
+import { safeStream, type Reporter, type TextStream } from './types.js';
 
 export interface ChooseReporterOptions {
   json: boolean;
@@ -29,12 +29,19 @@ export function chooseReporterKind(options: Pick<ChooseReporterOptions, 'json' |
 export async function chooseReporter(options: ChooseReporterOptions): Promise<Reporter> {
   switch (chooseReporterKind(options)) {
     case 'ndjson':
-      return createNdjsonReporter(options.stdout);
+      return createNdjsonReporter(safeStream(options.stdout));
     case 'ink': {
       const { createInkReporter } = await import('./live.js');
       return createInkReporter({ stdout: options.stderr, stderr: options.stderr, colour: options.colour, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) });
     }
     case 'lines':
-      return createLinesReporter({ stream: options.stderr, colour: options.colour, ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }) });
+      return createLinesReporter({ stream: safeStream(options.stderr), colour: options.colour, ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }) });
   }
+}
+
+/** Line output on stderr, or NDJSON on stdout with --json: for commands that never draw a screen (status, destroy). */
+export function plainReporter(options: { json: boolean; colour: boolean; stdout: TextStream; stderr: TextStream }): Reporter {
+  return options.json
+    ? createNdjsonReporter(safeStream(options.stdout))
+    : createLinesReporter({ stream: safeStream(options.stderr), colour: options.colour });
 }
