@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createInstaller, type Installer, type InstallerOptions } from '../app/installer.js';
 import { createWizardModel } from '../app/wizard-model.js';
 import { DEFAULT_STATE_DIR, refuseIfBlocked, requireComplete } from '../app/session.js';
-import { compareWithDisk, ensureWritableDir, writeFileSet } from '../app/write-files.js';
+import { checkFolderFlag, compareWithDisk, ensureWritableDir, writeFileSet } from '../app/write-files.js';
 import type { Env } from '../env/types.js';
 import { InterruptedError, UserError } from '../model/errors.js';
 import { describeChanges, filesJson } from '../render/diff.js';
@@ -27,8 +27,10 @@ export function installerOptions(o: InstallCommandOptions): InstallerOptions {
 }
 
 export async function runInstall(env: Env, o: InstallCommandOptions): Promise<void> {
+  checkFolderFlag(o.out, '--out', env.cwd);
+  checkFolderFlag(o.stateDir, '--state-dir', env.cwd);
   const options = installerOptions(o);
-  if (o.answers || o.json || !env.terminal.interactive) {
+  if (o.answers !== undefined || o.json || !env.terminal.interactive) {
     await runUnattended(env, await createInstaller(env, options), o);
     return;
   }
@@ -56,7 +58,7 @@ export async function saveAnswersFile(env: Env, file: string, text: string): Pro
   const dir = path.dirname(target);
   try {
     await ensureWritableDir(env.files, dir);
-    await writeFileSet(env.files, dir, await compareWithDisk(env.files, dir, [{ path: path.basename(target), mode: 0o644, content: text, secret: false }]));
+    await writeFileSet(env.files, dir, await compareWithDisk(env.files, dir, [{ path: path.basename(target), mode: 0o644, content: text, secret: false }], { manifest: false }));
   } catch (error) {
     const why = error instanceof Error ? error.message.replace(/^--out [^:]*: /, '') : String(error);
     throw new UserError(`cannot save ${target}: ${why}`);

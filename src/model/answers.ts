@@ -119,6 +119,15 @@ export const AnswersFile = z.strictObject({
     .optional(),
   /** Preflight check ids to skip, like --skip-check. */
   skip_checks: z.array(z.string()).nullish(),
+}).superRefine((file, ctx) => {
+  // No value may carry control or escape characters: they would reach the inventory, the files or the terminal raw.
+  const walk = (value: unknown, path: Array<string | number>): void => {
+    if (typeof value === 'string') {
+      if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) ctx.addIssue({ code: 'custom', path, message: 'contains control or escape characters (a newline, a tab, ESC …); plain text only' });
+    } else if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...path, index]));
+    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+  };
+  walk(file, []);
 });
 export type AnswersFile = z.infer<typeof AnswersFile>;
 

@@ -149,7 +149,7 @@ export function readYaml<S extends z.ZodType>(file: string, text: string, schema
   } catch (error) {
     // The yaml library refuses alias bombs (billion laughs) here: the file's problem, not ours.
     const message = error instanceof Error ? error.message : String(error);
-    throw new UserError(`${file}: not usable YAML: ${/alias/i.test(message) ? 'too many aliases (*name) expand the file beyond reason' : message.split('\n')[0]}`);
+    throw new UserError(`${file}: not usable YAML: ${/excessive alias/i.test(message) ? 'too many aliases (*name) expand the file beyond reason' : message.split('\n')[0]}`);
   }
   const result = schema.safeParse(raw, { reportInput: true });
   if (!result.success) {
