@@ -82,8 +82,14 @@ export async function createInstaller(env: Env, options: InstallerOptions): Prom
         return error instanceof Error ? error.message : String(error);
       }
     },
-    answersFileText: (session) =>
-      `# Cloud-in-a-Box answers, saved by the installer. Reproduce this install: ciab install --answers FILE\n${stringify({ ...toAnswersFile(session.resolution.answers, session.resolution.origins), ...(session.skip.length > 0 ? { skip_checks: session.skip } : {}) })}`,
+    answersFileText: (session) => {
+      const body = stringify({ ...toAnswersFile(session.resolution.answers, session.resolution.origins), ...(session.skip.length > 0 ? { skip_checks: session.skip } : {}) });
+      // A typed admin password is never written here in the clear; say where it is instead of a bare null.
+      const typed = session.resolution.answers.admin_password != null;
+      const out = path.resolve(env.cwd, options.out);
+      const note = `# admin_password: the one you typed is not stored in this file. It is kept 0600 in ${path.join(out, 'kolla', 'passwords.yml')}\n# (keystone_admin_password); rendering into that folder again keeps it. null = keep it there, or generate one for a new folder.\n`;
+      return `# Cloud-in-a-Box answers, saved by the installer. Reproduce this install: ciab install --answers FILE\n${typed ? body.replace(/^admin_password: null$/m, `${note}admin_password: null`) : body}`;
+    },
     render: (session) => renderForFolder(env, session, options.out),
     async write(session, rendered) {
       const out = path.resolve(env.cwd, options.out);

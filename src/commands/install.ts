@@ -73,8 +73,11 @@ async function hasSecrets(env: Env, installer: Installer): Promise<boolean> {
 async function runInteractive(env: Env, installer: Installer, wizard: Promise<WizardModule>): Promise<void> {
   const { runWizard } = await wizard;
   const { stdin, stdout, stderr } = env.terminal;
+  // Remember a write, so that leaving the Done screen with Ctrl-C never claims that nothing was changed.
+  const model = createWizardModel(installer, env.cwd);
+  let written: { out: string; answersFile: string } | null = null;
   const outcome = await runWizard({
-    installer: createWizardModel(installer, env.cwd),
+    installer: { ...model, write: async (session, rendered) => (written = await model.write(session, rendered)) },
     saveAnswers: (file, text) => saveAnswersFile(env, file, text),
     hasSecrets: await hasSecrets(env, installer),
     colour: env.terminal.colour(),
@@ -85,7 +88,10 @@ async function runInteractive(env: Env, installer: Installer, wizard: Promise<Wi
       return () => offs.forEach((off) => off());
     },
   });
-  if (outcome.status === 'cancelled') throw new InterruptedError('cancelled — nothing on this machine was changed');
+  if (outcome.status !== 'cancelled') return;
+  const wrote = written as { out: string; answersFile: string } | null;
+  if (wrote) throw new InterruptedError(`stopped — the configuration was written to ${wrote.out} and the answers to ${wrote.answersFile}; nothing else on this machine was changed`);
+  throw new InterruptedError('cancelled — nothing on this machine was changed');
 }
 
 async function runUnattended(env: Env, installer: Installer, o: InstallCommandOptions): Promise<void> {

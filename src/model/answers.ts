@@ -5,6 +5,13 @@ import { z } from 'zod';
 import { ipv4NetworkProblem, ipv4Problem, ipv4RangeProblem } from './network-values.js';
 import { StorageBackend } from './profile.js';
 
+/** A URL with its password (http://user:PASSWORD@host) replaced by ***: for messages and JSON output. */
+export function redactUrlPassword(url: string): string;
+export function redactUrlPassword(url: string | null): string | null;
+export function redactUrlPassword(url: string | null): string | null {
+  return url === null ? null : url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1***@');
+}
+
 /** The units a size may carry; "GB" and "G" are read as binary too (disks are offered with binary sizes). */
 export const SIZE_UNITS = 'B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB, P/PB/PiB';
 /** No single machine carries more; a bigger number is a typo (a missing unit, an extra digit). */

@@ -2,6 +2,7 @@
 // the wizard. Each has one answer order: answers file → saved answers → computed default → static default.
 import type { HostFacts, Nic } from '../model/facts.js';
 import type { Profile } from '../model/profile.js';
+import { redactUrlPassword } from '../model/answers.js';
 import type { FlatAnswers, Question, QuestionContext } from '../model/questions.js';
 import { cidrOf, hostBounds, overlaps, parseCidr, toNumber } from '../plan/addressing.js';
 import { hostAddressing, networkProblems, type NetworkKey } from '../plan/network-check.js';
@@ -247,7 +248,7 @@ export const QUESTIONS: readonly Question[] = [
     kind: 'text',
     computed: (ctx) => ctx.env.http_proxy,
     fallback: null,
-    validate: (value) => (value === null || /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value) ? null : `"${value}" is not a proxy URL like http://proxy.example:3128`),
+    validate: (value) => (value === null || /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value) ? null : `"${redactUrlPassword(value)}" is not a proxy URL like http://proxy.example:3128`),
   } satisfies Question<'proxy.http'>,
   {
     key: 'proxy.https',
@@ -257,7 +258,7 @@ export const QUESTIONS: readonly Question[] = [
     kind: 'text',
     computed: (ctx) => ctx.env.https_proxy ?? ctx.answers['proxy.http'] ?? undefined,
     fallback: null,
-    validate: (value) => (value === null || /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value) ? null : `"${value}" is not a proxy URL like http://proxy.example:3128`),
+    validate: (value) => (value === null || /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value) ? null : `"${redactUrlPassword(value)}" is not a proxy URL like http://proxy.example:3128`),
   } satisfies Question<'proxy.https'>,
   {
     key: 'proxy.no_proxy',
