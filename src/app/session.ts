@@ -5,7 +5,7 @@ import { detectHost, type DetectOptions } from '../detect/index.js';
 import type { Env } from '../env/types.js';
 import { AnswersFile, type Answers } from '../model/answers.js';
 import { BlockedError, UserError } from '../model/errors.js';
-import { HostFactsFile, type HostFacts } from '../model/facts.js';
+import type { HostFacts } from '../model/facts.js';
 import { blocking, type Finding } from '../model/findings.js';
 import type { DeploymentPlan } from '../model/plan.js';
 import type { Profile } from '../model/profile.js';
