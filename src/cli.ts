@@ -159,6 +159,9 @@ export function buildProgram(env: Env) {
       await runAnswersTemplate(env, options);
     });
 
+  // Only plain `ciab` takes a word (to name an unknown command); a stray argument to a command is an error, not
+  // silently ignored (`ciab plan a.yaml` without --answers).
+  for (const command of program.commands) command.allowExcessArguments(false);
   return program;
 }
 

@@ -4,9 +4,9 @@ import { detectHost } from '../detect/index.js';
 import { HostRecording, replayHost } from '../env/recording.js';
 import type { Env } from '../env/types.js';
 import { UserError } from '../model/errors.js';
-import { HostFacts } from '../model/facts.js';
+import { HostFactsFile, type HostFacts } from '../model/facts.js';
 import { parseYamlSource, readYaml } from '../model/yaml-input.js';
-import { loadKvmProbe, readUserFile } from './inputs.js';
+import { inputName, loadKvmProbe, readUserFile } from './inputs.js';
 
 export type HostFileKind = 'facts' | 'recording';
 
@@ -15,7 +15,15 @@ const EXPECTED =
 
 /** Which kind of host file this is, from its top-level keys; a one-line error when it is neither. */
 export function hostFileKind(file: string, text: string): HostFileKind {
-  const raw: unknown = parseYamlSource(file, text).doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = parseYamlSource(file, text).doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    // The yaml library refuses alias bombs here: the file's problem, not ours.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UserError(`${file}: not usable YAML: ${/excessive alias/i.test(message) ? 'too many aliases (*name) expand the file beyond reason' : message.split('\n')[0]}`);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`${file}: not a host file: ${EXPECTED}`);
   const keys = new Set(Object.keys(raw));
   if (keys.has('schemaVersion') || keys.has('cpu')) return 'facts';
@@ -38,7 +46,8 @@ export async function factsFromRecording(env: Env, file: string, text: string): 
 /** `--facts FILE`: HostFacts as they are, or a recording replayed into facts. */
 export async function loadHostFile(env: Env, file: string): Promise<HostFacts> {
   const text = await readUserFile(env, file, 'the facts file');
-  return hostFileKind(file, text) === 'facts' ? readYaml(file, text, HostFacts).value : factsFromRecording(env, file, text);
+  const name = inputName(file);
+  return hostFileKind(name, text) === 'facts' ? readYaml(name, text, HostFactsFile).value : factsFromRecording(env, name, text);
 }
 
 /** `detect --replay FILE`: only a recording makes sense here. */

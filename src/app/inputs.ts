@@ -7,15 +7,68 @@ import type { Profile } from '../model/profile.js';
 import { parseProfiles } from '../profiles/load.js';
 import type { HostTemplates } from '../render/host.js';
 
-/** Read a file the user named (relative to the working folder); a missing or unreadable file is their error. */
-export async function readUserFile(env: Env, file: string, what: string): Promise<string> {
-  try {
-    return await env.files.readText(path.resolve(env.cwd, file));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'EFBIG' ? 'too large' : code;
-    throw new UserError(`${file}: cannot read ${what} (${why})`);
+/** Answers and facts files are small; a bigger one is a mistake (a device, a log), not input. */
+export const USER_FILE_MAX_BYTES = 1024 * 1024;
+
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder',
+  EFBIG: 'larger than 1 MiB',
+  ELOOP: 'a symlink loop',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+/** How a file the user named appears in messages: `-` is stdin. */
+export function inputName(file: string): string {
+  return file === '-' ? 'stdin' : file;
+}
+
+/**
+ * Read a file the user named (relative to the working folder; `-` is stdin); a missing, unreadable or strange
+ * file is their error, named in one line. Capped (1 MiB by default), UTF-8 only; a BOM is dropped.
+ */
+export async function readUserFile(env: Env, file: string, what: string, { maxBytes = USER_FILE_MAX_BYTES } = {}): Promise<string> {
+  let text: string;
+  if (file === '') throw new UserError(`cannot read ${what}: the file name is empty`);
+  if (file === '-') {
+    text = await readStdin(env, what, maxBytes);
+  } else {
+    try {
+      text = await env.files.readText(path.resolve(env.cwd, file), { maxBytes });
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      const why = code === 'ENOTREG' ? message.replace(/^.*: /, '') : code === 'EFBIG' ? `larger than ${formatLimit(maxBytes)}` : (READ_ERRORS[code ?? ''] ?? code ?? 'unknown error');
+      throw new UserError(`${file}: cannot read ${what} (${why})`);
+    }
   }
+  // Invalid UTF-8 decodes to U+FFFD: name the line rather than parse mojibake.
+  const bad = text.indexOf('\uFFFD');
+  if (bad >= 0) {
+    const line = text.slice(0, bad).split('\n').length;
+    throw new UserError(`${inputName(file)}:${line}: ${what} is not UTF-8 text (save it as UTF-8)`);
+  }
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+function formatLimit(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
+async function readStdin(env: Env, what: string, maxBytes: number): Promise<string> {
+  const stdin = env.terminal.stdin;
+  if (stdin.isTTY) throw new UserError(`-: ${what} from stdin, but stdin is a terminal; pipe the file in (ciab … - < FILE)`);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stdin as AsyncIterable<Buffer | string>) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    total += buffer.length;
+    if (total > maxBytes) throw new UserError(`stdin: cannot read ${what} (larger than ${formatLimit(maxBytes)})`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A file that may be missing (saved answers, an earlier passwords.yml); unreadable counts as missing. */
@@ -35,6 +88,14 @@ export async function loadProfiles(env: Env, dir: string = defaultProfilesDir(en
     throw new UserError(`${dir}: cannot read the profiles folder`);
   }
   const files = names.filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(dir, f));
+  // workshop.yaml and workshop.yml would both claim the id "workshop": which one wins must not be an accident.
+  const byId = new Map<string, string>();
+  for (const file of files) {
+    const id = path.basename(file).replace(/\.ya?ml$/, '');
+    const other = byId.get(id);
+    if (other) throw new UserError(`${dir}: two files define the profile "${id}": ${path.basename(other)} and ${path.basename(file)}; remove one`);
+    byId.set(id, file);
+  }
   const texts = await Promise.all(files.map(async (file) => ({ file, text: await readUserFile(env, file, 'the profile') })));
   return parseProfiles(dir, texts);
 }

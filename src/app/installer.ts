@@ -7,11 +7,11 @@ import { UserError } from '../model/errors.js';
 import type { Rendered } from '../model/files.js';
 import type { AnswerKey, Choice, FlatAnswers, Question, QuestionContext } from '../model/questions.js';
 import { QUESTIONS } from '../questions/definitions.js';
-import { toAnswersFile } from '../questions/resolve.js';
+import { checkAnswer, toAnswersFile } from '../questions/resolve.js';
 import { renderFiles } from '../render/index.js';
-import { loadAnswerSources, loadFacts, planSession, type Session, type SessionOptions } from './session.js';
+import { checkStdinUse, loadAnswerSources, loadFacts, planSession, type Session, type SessionOptions } from './session.js';
 import { loadHostTemplates, loadProfiles, readOptionalFile } from './inputs.js';
-import { compareWithDisk, ensureWritableDir, writeFileSet } from './write-files.js';
+import { compareWithDisk, writeFolders } from './write-files.js';
 
 export interface InstallerOptions extends SessionOptions {
   /** Where the configuration is written on confirm. */
@@ -62,6 +62,7 @@ function context(session: Session): QuestionContext {
 }
 
 export async function createInstaller(env: Env, options: InstallerOptions): Promise<Installer> {
+  checkStdinUse(options);
   const [facts, profiles] = await Promise.all([loadFacts(env, options), loadProfiles(env, options.profilesDir)]);
   const { file, saved } = await loadAnswerSources(env, options);
   const vars = options.vars ?? env.vars;
@@ -74,25 +75,33 @@ export async function createInstaller(env: Env, options: InstallerOptions): Prom
     choices: (question, session) => question.choices?.(context(session)) ?? [],
     validate: (key, value, session) => {
       const question = QUESTIONS.find((q) => q.key === key);
-      if (!question?.validate) return null;
+      if (!question) return null;
       try {
-        return question.validate(value as never, context(session));
+        return checkAnswer(question, value, context(session));
       } catch (error) {
         return error instanceof Error ? error.message : String(error);
       }
     },
-    answersFileText: (session) =>
-      `# Cloud-in-a-Box answers, saved by the installer. Reproduce this install: ciab install --answers FILE\n${stringify({ ...toAnswersFile(session.resolution.answers, session.resolution.origins), ...(session.skip.length > 0 ? { skip_checks: session.skip } : {}) })}`,
+    answersFileText: (session) => {
+      const body = stringify({ ...toAnswersFile(session.resolution.answers, session.resolution.origins), ...(session.skip.length > 0 ? { skip_checks: session.skip } : {}) });
+      // A typed admin password is never written here in the clear; say where it is instead of a bare null.
+      const typed = session.resolution.answers.admin_password != null;
+      const out = path.resolve(env.cwd, options.out);
+      const note = `# admin_password: the one you typed is not stored in this file. It is kept 0600 in ${path.join(out, 'kolla', 'passwords.yml')}\n# (keystone_admin_password); rendering into that folder again keeps it. null = keep it there, or generate one for a new folder.\n`;
+      return `# Cloud-in-a-Box answers, saved by the installer. Reproduce this install: ciab install --answers FILE\n${typed ? body.replace(/^admin_password: null$/m, `${note}admin_password: null`) : body}`;
+    },
     render: (session) => renderForFolder(env, session, options.out),
     async write(session, rendered) {
       const out = path.resolve(env.cwd, options.out);
-      await ensureWritableDir(env.files, out);
-      await writeFileSet(env.files, out, rendered.writes);
       const state = path.resolve(env.cwd, options.stateDir ?? '/etc/ciab');
-      await ensureWritableDir(env.files, state, '--state-dir');
       const answersFile = path.join(state, 'answers.yaml');
       const text = installer.answersFileText(session);
-      await writeFileSet(env.files, state, await compareWithDisk(env.files, state, [{ path: 'answers.yaml', mode: 0o644, content: text, secret: false }]));
+      const saved = await compareWithDisk(env.files, state, [{ path: 'answers.yaml', mode: 0o644, content: text, secret: false }], { manifest: false });
+      // One write across both folders: checked first, staged together, so a bad state folder leaves no configuration.
+      await writeFolders(env.files, [
+        { outDir: out, flag: '--out', writes: rendered.writes },
+        { outDir: state, flag: '--state-dir', writes: saved },
+      ]);
       return { out, answersFile };
     },
   };

@@ -5,7 +5,7 @@ import { detectHost, type DetectOptions } from '../detect/index.js';
 import type { Env } from '../env/types.js';
 import { AnswersFile, type Answers } from '../model/answers.js';
 import { BlockedError, UserError } from '../model/errors.js';
-import { HostFacts } from '../model/facts.js';
+import type { HostFacts } from '../model/facts.js';
 import { blocking, type Finding } from '../model/findings.js';
 import type { DeploymentPlan } from '../model/plan.js';
 import type { Profile } from '../model/profile.js';
@@ -16,7 +16,8 @@ import { applySkips, rankProfiles, type Ranking } from '../profiles/rank.js';
 import type { AnswerKey, FlatAnswers } from '../model/questions.js';
 import type { Session } from '../model/session.js';
 import { loadHostFile } from './host-file.js';
-import { loadKvmProbe, loadProfiles, readOptionalFile, readUserFile } from './inputs.js';
+import { checkFolderFlag } from './write-files.js';
+import { inputName, loadKvmProbe, loadProfiles, readOptionalFile, readUserFile } from './inputs.js';
 import { givenAnswer, resolveAnswers, toAnswers, type AnswerSources, type Resolution } from '../questions/resolve.js';
 
 export const DEFAULT_STATE_DIR = '/etc/ciab';
@@ -39,7 +40,7 @@ export interface SessionOptions {
 export type { Session } from '../model/session.js';
 
 export async function loadFacts(env: Env, options: SessionOptions): Promise<HostFacts> {
-  if (options.factsFile) {
+  if (options.factsFile !== undefined) {
     return loadHostFile(env, options.factsFile);
   }
   return detectHost(env.host, { installerPath: env.cwd, kvmProbeScript: await loadKvmProbe(env), ...options.detect });
@@ -47,9 +48,9 @@ export async function loadFacts(env: Env, options: SessionOptions): Promise<Host
 
 export async function loadAnswerSources(env: Env, options: SessionOptions): Promise<AnswerSources> {
   const sources: AnswerSources = { overrides: options.overrides };
-  if (options.answersFile) {
+  if (options.answersFile !== undefined) {
     const text = await readUserFile(env, options.answersFile, 'the answers file');
-    const { value, source } = readYaml(options.answersFile, text, AnswersFile);
+    const { value, source } = readYaml(inputName(options.answersFile), text, AnswersFile);
     sources.file = { values: value, source };
   }
   const savedFile = path.join(options.stateDir ?? DEFAULT_STATE_DIR, 'answers.yaml');
@@ -64,7 +65,14 @@ function checkSkipIds(skip: readonly string[], where: (id: string) => string): v
   }
 }
 
+/** Both from stdin cannot work: there is one stdin. */
+export function checkStdinUse(options: SessionOptions): void {
+  if (options.factsFile === '-' && options.answersFile === '-') throw new UserError('--answers - and --facts - both read stdin; give one of them a file');
+}
+
 export async function openSession(env: Env, options: SessionOptions): Promise<Session> {
+  checkStdinUse(options);
+  checkFolderFlag(options.stateDir, '--state-dir', env.cwd);
   const [facts, profiles, sources] = await Promise.all([loadFacts(env, options), loadProfiles(env, options.profilesDir), loadAnswerSources(env, options)]);
   return planSession({ facts, profiles, sources, options: { vars: env.vars, ...options } });
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createInstaller, type Installer, type InstallerOptions } from '../app/installer.js';
 import { createWizardModel } from '../app/wizard-model.js';
 import { DEFAULT_STATE_DIR, refuseIfBlocked, requireComplete } from '../app/session.js';
-import { compareWithDisk, ensureWritableDir, writeFileSet } from '../app/write-files.js';
+import { checkFolderFlag, compareWithDisk, ensureWritableDir, writeFileSet } from '../app/write-files.js';
 import type { Env } from '../env/types.js';
 import { InterruptedError, UserError } from '../model/errors.js';
 import { describeChanges, filesJson } from '../render/diff.js';
@@ -27,8 +27,10 @@ export function installerOptions(o: InstallCommandOptions): InstallerOptions {
 }
 
 export async function runInstall(env: Env, o: InstallCommandOptions): Promise<void> {
+  checkFolderFlag(o.out, '--out', env.cwd);
+  checkFolderFlag(o.stateDir, '--state-dir', env.cwd);
   const options = installerOptions(o);
-  if (o.answers || o.json || !env.terminal.interactive) {
+  if (o.answers !== undefined || o.json || !env.terminal.interactive) {
     await runUnattended(env, await createInstaller(env, options), o);
     return;
   }
@@ -56,7 +58,7 @@ export async function saveAnswersFile(env: Env, file: string, text: string): Pro
   const dir = path.dirname(target);
   try {
     await ensureWritableDir(env.files, dir);
-    await writeFileSet(env.files, dir, await compareWithDisk(env.files, dir, [{ path: path.basename(target), mode: 0o644, content: text, secret: false }]));
+    await writeFileSet(env.files, dir, await compareWithDisk(env.files, dir, [{ path: path.basename(target), mode: 0o644, content: text, secret: false }], { manifest: false }));
   } catch (error) {
     const why = error instanceof Error ? error.message.replace(/^--out [^:]*: /, '') : String(error);
     throw new UserError(`cannot save ${target}: ${why}`);
@@ -71,8 +73,11 @@ async function hasSecrets(env: Env, installer: Installer): Promise<boolean> {
 async function runInteractive(env: Env, installer: Installer, wizard: Promise<WizardModule>): Promise<void> {
   const { runWizard } = await wizard;
   const { stdin, stdout, stderr } = env.terminal;
+  // Remember a write, so that leaving the Done screen with Ctrl-C never claims that nothing was changed.
+  const model = createWizardModel(installer, env.cwd);
+  let written: { out: string; answersFile: string } | null = null;
   const outcome = await runWizard({
-    installer: createWizardModel(installer, env.cwd),
+    installer: { ...model, write: async (session, rendered) => (written = await model.write(session, rendered)) },
     saveAnswers: (file, text) => saveAnswersFile(env, file, text),
     hasSecrets: await hasSecrets(env, installer),
     colour: env.terminal.colour(),
@@ -83,7 +88,10 @@ async function runInteractive(env: Env, installer: Installer, wizard: Promise<Wi
       return () => offs.forEach((off) => off());
     },
   });
-  if (outcome.status === 'cancelled') throw new InterruptedError('cancelled — nothing on this machine was changed');
+  if (outcome.status !== 'cancelled') return;
+  const wrote = written as { out: string; answersFile: string } | null;
+  if (wrote) throw new InterruptedError(`stopped — the configuration was written to ${wrote.out} and the answers to ${wrote.answersFile}; nothing else on this machine was changed`);
+  throw new InterruptedError('cancelled — nothing on this machine was changed');
 }
 
 async function runUnattended(env: Env, installer: Installer, o: InstallCommandOptions): Promise<void> {

@@ -1,4 +1,5 @@
 // `ciab plan` and `ciab preflight`: what fits this machine, what would change, what blocks.
+import { redactUrlPassword } from '../model/answers.js';
 import { BlockedError } from '../model/errors.js';
 import { blockers, openSession, requireComplete, type Session, type SessionOptions } from '../app/session.js';
 import { QUESTIONS } from '../questions/definitions.js';
@@ -34,17 +35,34 @@ export function sessionOptions(o: PlanCommandOptions): SessionOptions {
   };
 }
 
-/** JSON form of a session: answers without secrets. */
+/** JSON form of a session: answers without secrets (the admin password left out, proxy passwords as ***). */
 export function sessionJson(session: Session) {
+  const answers = toAnswersFile(session.resolution.answers, session.resolution.origins);
+  const redact = <T extends { http?: string | null; https?: string | null }>(proxy: T | undefined) =>
+    proxy && { ...proxy, http: redactUrlPassword(proxy.http ?? null), https: redactUrlPassword(proxy.https ?? null) };
   return {
     recommended: session.ranking.recommended,
     ranking: session.ranking.profiles,
-    answers: toAnswersFile(session.resolution.answers, session.resolution.origins),
+    answers: { ...answers, ...(answers.proxy ? { proxy: redact(answers.proxy) } : {}) },
     origins: session.resolution.origins,
     missing: session.resolution.missing,
     findings: session.findings,
-    plan: session.plan,
+    plan: session.plan && { ...session.plan, proxy: redact(session.plan.proxy)! },
   };
+}
+
+/** The flags that made this plan, for the "Next:" hint: without them the suggested command plans something else. */
+export function reproduceFlags(o: PlanCommandOptions): string {
+  const quote = (text: string) => (/^[\w./:@=+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+  const flags: string[] = [];
+  if (o.answers !== undefined) flags.push('--answers', quote(o.answers));
+  if (o.profile !== undefined) flags.push('--profile', quote(o.profile));
+  if (o.facts !== undefined) flags.push('--facts', quote(o.facts));
+  if (o.profiles !== undefined) flags.push('--profiles', quote(o.profiles));
+  for (const id of o.skipCheck ?? []) flags.push('--skip-check', quote(id));
+  if (o.uplinkCheck === false) flags.push('--no-uplink-check');
+  if (o.loopDevices) flags.push('--loop-devices');
+  return flags.length > 0 ? ` ${flags.join(' ')}` : '';
 }
 
 export async function runPlan(env: Env, o: PlanCommandOptions): Promise<void> {
@@ -80,7 +98,7 @@ export async function runPlan(env: Env, o: PlanCommandOptions): Promise<void> {
           blockers(session).length > 0
             ? 'Fix the blocks above (or --skip-check ID to accept one), then run `ciab plan` again.'
             : session.plan
-              ? 'Next: `ciab render --out DIR` writes this configuration; `ciab answers-template` shows every answer you can fix in a file.'
+              ? `Next: \`ciab render${reproduceFlags(o)} --out DIR\` writes this configuration; \`ciab answers-template\` shows every answer you can fix in a file.`
               : 'Answer the questions above in an answers file (`ciab answers-template > answers.yaml`), then `ciab plan --answers answers.yaml`.',
         ),
       );

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { renderForFolder } from '../app/installer.js';
 import { openSession, refuseIfBlocked, requireComplete } from '../app/session.js';
-import { ensureWritableDir, writeFileSet } from '../app/write-files.js';
+import { checkFolderFlag, checkTargets, ensureWritableDir, writeFileSet } from '../app/write-files.js';
 import type { Env } from '../env/types.js';
 import { describeChanges, filesJson } from '../render/diff.js';
 import { osismTakeOver } from '../render/osism.js';
@@ -16,6 +16,8 @@ export interface RenderCommandOptions extends PlanCommandOptions {
 }
 
 export async function runRender(env: Env, o: RenderCommandOptions): Promise<void> {
+  checkFolderFlag(o.out, '--out', env.cwd);
+  checkFolderFlag(o.stateDir, '--state-dir', env.cwd);
   const out = path.resolve(env.cwd, o.out);
   const session = await openSession(env, sessionOptions(o));
   requireComplete(session);
@@ -28,6 +30,7 @@ export async function runRender(env: Env, o: RenderCommandOptions): Promise<void
   const style = createStyle(env.terminal.colour());
   const changed = writes.filter((w) => w.change !== 'unchanged');
   if (!o.dryRun) await writeFileSet(env.files, out, writes);
+  else await checkTargets(env.files, out, writes);
   // Only after the write succeeded: a success document for files that were never written would be a lie.
   if (o.json) env.terminal.stdout.write(`${JSON.stringify({ out, dryRun: Boolean(o.dryRun), files: filesJson(writes) }, null, 2)}\n`);
   if (!o.json) {

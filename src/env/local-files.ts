@@ -11,9 +11,14 @@ function fileError(code: string, file: string, message: string): Error {
 }
 
 async function readCapped(file: string, maxBytes: number): Promise<string> {
-  const handle = await open(file, constants.O_RDONLY);
+  // O_NONBLOCK: opening a FIFO without a writer would otherwise wait forever; FIFOs and devices are refused below.
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    if ((await handle.stat()).isDirectory()) throw fileError('EISDIR', file, 'is a directory');
+    const info = await handle.stat();
+    if (info.isDirectory()) throw fileError('EISDIR', file, 'is a directory');
+    if (info.isFIFO()) throw fileError('ENOTREG', file, 'is a FIFO (named pipe), not a file');
+    if (info.isCharacterDevice() || info.isBlockDevice()) throw fileError('ENOTREG', file, 'is a device, not a file');
+    if (info.isSocket()) throw fileError('ENOTREG', file, 'is a socket, not a file');
     // Read in chunks rather than trusting stat's size: /proc files say 0, and a file may grow meanwhile.
     const chunks: Buffer[] = [];
     let total = 0;

@@ -58,7 +58,10 @@ export interface FileInfo {
  * Unlike the HostReader these throw (a FileError with its code) so callers can name the file and the reason.
  */
 export interface Files {
-  /** Read a text file; refuses files larger than maxBytes (default 16 MiB) with code EFBIG. */
+  /**
+   * Read a text file; refuses files larger than maxBytes (default 16 MiB) with code EFBIG, and FIFOs, devices and
+   * sockets with code ENOTREG (without waiting for a writer).
+   */
   readText(path: string, options?: { maxBytes?: number }): Promise<string>;
   /** Like readText, but null when the file does not exist (other errors still throw). */
   readOptional(path: string, options?: { maxBytes?: number }): Promise<string | null>;

@@ -2,25 +2,55 @@
 // means "not answered" except where null is itself an answer (no proxy, no mirror, generate the password);
 // questions/ fills the gaps in one order: answers file → saved answers → computed default → static default.
 import { z } from 'zod';
+import { ipv4NetworkProblem, ipv4Problem, ipv4RangeProblem } from './network-values.js';
 import { StorageBackend } from './profile.js';
 
+/** A URL with its password (http://user:PASSWORD@host) replaced by ***: for messages and JSON output. */
+export function redactUrlPassword(url: string): string;
+export function redactUrlPassword(url: string | null): string | null;
+export function redactUrlPassword(url: string | null): string | null {
+  return url === null ? null : url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1***@');
+}
+
+/** The units a size may carry; "GB" and "G" are read as binary too (disks are offered with binary sizes). */
+export const SIZE_UNITS = 'B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB, P/PB/PiB';
+/** No single machine carries more; a bigger number is a typo (a missing unit, an extra digit). */
+export const MAX_SIZE_BYTES = 1024 ** 5;
+
+/** null when the value is a size ciab can use; else what is wrong. */
+export function sizeProblem(value: unknown): string | null {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || !Number.isInteger(value)) return `expected a whole number of bytes or a size like 100GiB, got ${value}`;
+    if (value < 0) return `${value} is negative; a size must be 0 or more`;
+    if (value > MAX_SIZE_BYTES) return `${value} bytes is more than 1 PiB; write a size like 100GiB`;
+    return null;
+  }
+  if (typeof value !== 'string') return `expected a size like 100GiB, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : typeof value}`;
+  const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (/^\s*-/.test(value)) return `${shown} is negative; a size must be 0 or more`;
+  const bytes = parseSize(value);
+  if (Number.isNaN(bytes)) return `${shown} is not a size: expected a number and a unit like 100GiB, 1.5TB or 500G (units: ${SIZE_UNITS})`;
+  if (bytes > MAX_SIZE_BYTES) return `${shown} is more than 1 PiB; no disk here is that large`;
+  return null;
+}
+
 /** Sizes as people write them: 100GiB, 1.5 TB, 500G, or a number of bytes. */
-export const Size = z.union([
-  z.number().int().nonnegative(),
-  z
-    .string()
-    .regex(/^\s*\d+(\.\d+)?\s*([KMGTP]i?B?|B)?\s*$/i, 'a size like 100GiB, 1.5TB or 500G')
-    .transform((text) => parseSize(text)),
-]);
+export const Size = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const problem = sizeProblem(value);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }
+  return typeof value === 'number' ? value : parseSize(value);
+});
 
 const UNIT_POWERS: Record<string, number> = { B: 0, K: 1, M: 2, G: 3, T: 4, P: 5 };
 
 export function parseSize(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMGTP])?(i)?(B)?\s*$/i.exec(text);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(?:([KMGTP])(i)?(B)?|(B))?\s*$/i.exec(text);
   if (!match) return Number.NaN;
   const value = Number(match[1]);
   const unit = (match[2] ?? 'B').toUpperCase();
-  // "GB" and "G" are read as binary too: disks are offered with binary sizes everywhere in ciab.
   return Math.round(value * 1024 ** (UNIT_POWERS[unit] ?? 0));
 }
 
@@ -44,9 +74,15 @@ export const DiskSelector = z.union([
 ]);
 export type DiskSelector = z.infer<typeof DiskSelector>;
 
-const Ipv4Text = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'an IPv4 address like 192.0.2.10');
-const CidrText = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'an IPv4 network like 10.20.20.0/24');
-const RangeText = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\s*-\s*\d{1,3}(\.\d{1,3}){3}$/, 'a range like 10.20.20.100-10.20.20.199');
+// The same strict syntax the questions check (leading zeros, IPv6, host bits), with file:line:key from the schema.
+const checked = (problem: (text: string) => string | null) =>
+  z.string().superRefine((text, ctx) => {
+    const message = problem(text);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
+const Ipv4Text = checked(ipv4Problem);
+const CidrText = checked(ipv4NetworkProblem);
+const RangeText = checked(ipv4RangeProblem);
 
 export const AnswersFile = z.strictObject({
   profile: z.string().min(1).nullish(),
@@ -90,6 +126,15 @@ export const AnswersFile = z.strictObject({
     .optional(),
   /** Preflight check ids to skip, like --skip-check. */
   skip_checks: z.array(z.string()).nullish(),
+}).superRefine((file, ctx) => {
+  // No value may carry control or escape characters: they would reach the inventory, the files or the terminal raw.
+  const walk = (value: unknown, path: Array<string | number>): void => {
+    if (typeof value === 'string') {
+      if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) ctx.addIssue({ code: 'custom', path, message: 'contains control or escape characters (a newline, a tab, ESC …); plain text only' });
+    } else if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...path, index]));
+    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+  };
+  walk(file, []);
 });
 export type AnswersFile = z.infer<typeof AnswersFile>;
 

@@ -1,5 +1,7 @@
 // HostFacts: what `ciab detect` knows about the machine. Versioned; every unknown is null plus a note.
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { ipv4Problem } from './network-values.js';
 
 export const HOST_FACTS_VERSION = 1;
 
@@ -254,3 +256,46 @@ export const KOLLA_PORTS: ReadonlyArray<{ port: number; service: string }> = [
   { port: 16509, service: 'libvirt' },
   { port: 25672, service: 'rabbitmq cluster' },
 ];
+
+/** C0 and C1 control characters and DEL: in a hostname or a model string they would reach the inventory or the terminal raw. */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A hostname as the inventory and RabbitMQ need it: one DNS label or name, no spaces, nothing hidden. */
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+function walkStrings(value: unknown, path: Array<string | number>, visit: (text: string, path: Array<string | number>) => void): void {
+  if (typeof value === 'string') visit(value, path);
+  else if (Array.isArray(value)) value.forEach((item, index) => walkStrings(item, [...path, index], visit));
+  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) walkStrings(item, [...path, key], visit);
+}
+
+/**
+ * HostFacts read from a file (`--facts`): a person may have edited it, so beyond the shape every address must be
+ * an address, the hostname a hostname, and no string may carry control or escape characters.
+ */
+export const HostFactsFile = HostFacts.superRefine((facts, ctx) => {
+  walkStrings(facts, [], (text, path) => {
+    if (CONTROL_CHARACTERS.test(text)) ctx.addIssue({ code: 'custom', path, message: 'contains control or escape characters (a newline, ESC …); facts hold plain text' });
+  });
+  if (!HOSTNAME.test(facts.network.hostname)) {
+    ctx.addIssue({ code: 'custom', path: ['network', 'hostname'], message: `expected a hostname like node1 or node1.example.org, got ${facts.network.hostname === '' ? 'an empty one' : JSON.stringify(facts.network.hostname.slice(0, 60))}` });
+  }
+  facts.nics.forEach((nic, n) =>
+    nic.addresses.forEach((a, i) => {
+      const path = ['nics', n, 'addresses', i];
+      if (a.family === 'inet') {
+        const problem = ipv4Problem(a.address);
+        if (problem) ctx.addIssue({ code: 'custom', path: [...path, 'address'], message: problem });
+        if (a.prefixlen < 0 || a.prefixlen > 32) ctx.addIssue({ code: 'custom', path: [...path, 'prefixlen'], message: `expected an IPv4 prefix length 0-32, got ${a.prefixlen}` });
+      } else {
+        if (!ipaddr.IPv6.isValid(a.address)) ctx.addIssue({ code: 'custom', path: [...path, 'address'], message: `"${a.address.slice(0, 60)}" is not an IPv6 address` });
+        if (a.prefixlen < 0 || a.prefixlen > 128) ctx.addIssue({ code: 'custom', path: [...path, 'prefixlen'], message: `expected an IPv6 prefix length 0-128, got ${a.prefixlen}` });
+      }
+    }),
+  );
+  const gateway = facts.network.defaultRoute?.gateway;
+  if (gateway && ipv4Problem(gateway) && !ipaddr.IPv6.isValid(gateway)) {
+    ctx.addIssue({ code: 'custom', path: ['network', 'defaultRoute', 'gateway'], message: `"${gateway.slice(0, 60)}" is not an IP address` });
+  }
+});

@@ -13,7 +13,8 @@ export interface RenderedFile {
 export type FileSet = RenderedFile[];
 
 /** What writing a file would do to what is on disk. */
-export type FileChange = 'create' | 'update' | 'unchanged' | 'mode';
+/** remove: an earlier render made it (it is in the folder's manifest) and this plan no longer does. */
+export type FileChange = 'create' | 'update' | 'unchanged' | 'mode' | 'remove';
 
 export interface PlannedWrite {
   file: RenderedFile;

@@ -13,6 +13,9 @@ export function isIpv4(text: string): boolean {
 
 /** Parse "a.b.c.d/n"; null when invalid. The network address is normalised (host bits cleared). */
 export function parseCidr(text: string): Cidr | null {
+  // ipaddr.js reads 010 as octal; only plain dotted decimal is an address here.
+  const [addressText, prefixText, ...rest] = text.trim().split('/');
+  if (rest.length > 0 || !addressText || !isIpv4(addressText) || !prefixText || !/^\d{1,2}$/.test(prefixText)) return null;
   try {
     const [address, prefix] = ipaddr.IPv4.parseCIDR(text);
     const network = ipaddr.IPv4.networkAddressFromCIDR(text).toString();

@@ -8,6 +8,7 @@ import type { Profile, ServiceId, StorageBackend } from '../model/profile.js';
 import { KOLLA_ANSIBLE_VERSION, OPENSTACK_RELEASE } from '../model/release.js';
 import { GiB } from '../model/units.js';
 import { cidrOf, parseCidr, parseRange } from './addressing.js';
+import { hostAddressing, networkProblems } from './network-check.js';
 import { selectDisks } from './disks.js';
 import { buildPhases } from './phases.js';
 import { serviceSwitches } from './services.js';
@@ -68,7 +69,12 @@ export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers):
   const mgmtNic = facts.nics.find((n) => n.name === net.management_interface);
   const mgmtAddress = mgmtNic?.addresses.find((a) => a.family === 'inet');
   if (!mgmtNic || !mgmtAddress) throw new UserError(`network.management_interface: ${net.management_interface} has no IPv4 address`);
-  const mgmtCidr = cidrOf(mgmtAddress.address, mgmtAddress.prefixlen)!;
+  const mgmtCidr = cidrOf(mgmtAddress.address, mgmtAddress.prefixlen);
+  if (!mgmtCidr) throw new UserError(`network.management_interface: ${net.management_interface} has no usable IPv4 address (${mgmtAddress.address}/${mgmtAddress.prefixlen})`);
+  // The same check the questions make: a plan never carries values they would refuse.
+  const problems = networkProblems(net, hostAddressing(facts, net.management_interface));
+  const firstProblem = Object.entries(problems)[0];
+  if (firstProblem) throw new UserError(`network.${firstProblem[0]}: ${firstProblem[1]}`);
   const floatingCidr = parseCidr(net.floating_cidr)!;
   const range = parseRange(net.floating_range)!;
   if (profile.network.haproxy && !net.vip) throw new UserError(`network.vip: the ${profile.id} profile runs HAProxy and needs a free address in ${mgmtCidr.text}`);

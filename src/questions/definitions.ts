@@ -2,8 +2,10 @@
 // the wizard. Each has one answer order: answers file → saved answers → computed default → static default.
 import type { HostFacts, Nic } from '../model/facts.js';
 import type { Profile } from '../model/profile.js';
+import { redactUrlPassword } from '../model/answers.js';
 import type { FlatAnswers, Question, QuestionContext } from '../model/questions.js';
-import { cidrOf, contains, hostBounds, isIpv4, overlaps, parseCidr, parseRange, rangeContains, toNumber } from '../plan/addressing.js';
+import { cidrOf, hostBounds, overlaps, parseCidr, toNumber } from '../plan/addressing.js';
+import { hostAddressing, networkProblems, type NetworkKey } from '../plan/network-check.js';
 import { isCandidate, spareDisks } from '../plan/disks.js';
 import { backendFits, defaultBackend } from '../plan/build.js';
 
@@ -24,6 +26,15 @@ export const LOCAL_FLOATING_CANDIDATES = ['10.20.20.0/24', '192.168.112.0/24', '
 
 function hostNetworks(facts: HostFacts) {
   return facts.nics.flatMap((nic) => v4Addresses(nic).map((a) => cidrOf(a.address, a.prefixlen))).filter((c) => c !== null);
+}
+
+/** The one network check (plan/network-check) for the question `key`, with the answers resolved before it. */
+function networkProblem(key: NetworkKey, value: string, ctx: QuestionContext): string | null {
+  const a = ctx.answers;
+  const order: NetworkKey[] = ['floating_cidr', 'floating_gateway', 'floating_range', 'vip'];
+  const before = Object.fromEntries(order.slice(0, order.indexOf(key)).map((k) => [k, a[`network.${k}`] ?? null]));
+  const values = { access: a['network.access'] ?? null, ...before, [key]: value };
+  return networkProblems(values, hostAddressing(ctx.facts, a['network.management_interface']))[key] ?? null;
 }
 
 export const QUESTIONS: readonly Question[] = [
@@ -107,16 +118,7 @@ export const QUESTIONS: readonly Question[] = [
       return LOCAL_FLOATING_CANDIDATES.find((c) => taken.every((t) => !overlaps(parseCidr(c)!, t)));
     },
     example: '192.168.1.0/24',
-    validate: (value, ctx) => {
-      const cidr = parseCidr(value);
-      if (!cidr) return `"${value}" is not an IPv4 network like 10.20.20.0/24`;
-      if (cidr.prefix > 29) return `${value} is too small; use /29 or larger`;
-      if (ctx.answers['network.access'] !== 'lan') {
-        const clash = hostNetworks(ctx.facts).find((t) => overlaps(cidr, t));
-        if (clash) return `${value} overlaps ${clash.text}, which this machine already uses; pick a network nothing here reaches`;
-      }
-      return null;
-    },
+    validate: (value, ctx) => networkProblem('floating_cidr', value, ctx),
   } satisfies Question<'network.floating_cidr'>,
   {
     key: 'network.floating_gateway',
@@ -129,12 +131,7 @@ export const QUESTIONS: readonly Question[] = [
       return cidr ? hostBounds(cidr).first : undefined;
     },
     example: '192.168.1.1',
-    validate: (value, ctx) => {
-      if (!isIpv4(value)) return `"${value}" is not an IPv4 address`;
-      const cidr = parseCidr(ctx.answers['network.floating_cidr'] ?? '');
-      if (cidr && !contains(cidr, value)) return `${value} is outside the floating network ${cidr.text}`;
-      return null;
-    },
+    validate: (value, ctx) => networkProblem('floating_gateway', value, ctx),
   } satisfies Question<'network.floating_gateway'>,
   {
     key: 'network.floating_range',
@@ -151,15 +148,7 @@ export const QUESTIONS: readonly Question[] = [
       return `${[24, 16, 8, 0].map((s) => Math.floor(start / 2 ** s) % 256).join('.')}-${last}`;
     },
     example: '192.168.1.200-192.168.1.249',
-    validate: (value, ctx) => {
-      const range = parseRange(value);
-      if (!range) return `"${value}" is not a range like 10.20.20.100-10.20.20.199 (start before end)`;
-      const cidr = parseCidr(ctx.answers['network.floating_cidr'] ?? '');
-      if (cidr && !(contains(cidr, range.start) && contains(cidr, range.end))) return `${value} is not inside the floating network ${cidr.text}`;
-      const gateway = ctx.answers['network.floating_gateway'];
-      if (gateway && rangeContains(range, gateway)) return `${value} contains the gateway ${gateway}`;
-      return null;
-    },
+    validate: (value, ctx) => networkProblem('floating_range', value, ctx),
   } satisfies Question<'network.floating_range'>,
   {
     key: 'network.vip',
@@ -169,17 +158,7 @@ export const QUESTIONS: readonly Question[] = [
     when: (ctx) => Boolean(profileOf(ctx)?.network.haproxy),
     skipValue: null,
     example: '192.168.1.250',
-    validate: (value, ctx) => {
-      if (value === null) return null;
-      if (!isIpv4(value)) return `"${value}" is not an IPv4 address`;
-      const mgmt = managementCidr(ctx);
-      if (mgmt?.cidr && !contains(mgmt.cidr, value)) return `${value} is outside the management network ${mgmt.cidr.text}`;
-      if (ctx.facts.nics.some((n) => n.addresses.some((a) => a.address === value))) return `${value} is already an address of this machine`;
-      if (value === ctx.facts.network.defaultRoute?.gateway) return `${value} is the default gateway`;
-      const range = parseRange(ctx.answers['network.floating_range'] ?? '');
-      if (range && rangeContains(range, value)) return `${value} lies inside the floating IP pool ${ctx.answers['network.floating_range']}`;
-      return null;
-    },
+    validate: (value, ctx) => (value === null ? null : networkProblem('vip', value, ctx)),
   } satisfies Question<'network.vip'>,
   {
     key: 'storage.backend',
@@ -269,7 +248,7 @@ export const QUESTIONS: readonly Question[] = [
     kind: 'text',
     computed: (ctx) => ctx.env.http_proxy,
     fallback: null,
-    validate: (value) => (value === null || /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value) ? null : `"${value}" is not a proxy URL like http://proxy.example:3128`),
+    validate: (value) => (value === null || /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value) ? null : `"${redactUrlPassword(value)}" is not a proxy URL like http://proxy.example:3128`),
   } satisfies Question<'proxy.http'>,
   {
     key: 'proxy.https',
@@ -279,7 +258,7 @@ export const QUESTIONS: readonly Question[] = [
     kind: 'text',
     computed: (ctx) => ctx.env.https_proxy ?? ctx.answers['proxy.http'] ?? undefined,
     fallback: null,
-    validate: (value) => (value === null || /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value) ? null : `"${value}" is not a proxy URL like http://proxy.example:3128`),
+    validate: (value) => (value === null || /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(value) ? null : `"${redactUrlPassword(value)}" is not a proxy URL like http://proxy.example:3128`),
   } satisfies Question<'proxy.https'>,
   {
     key: 'proxy.no_proxy',

@@ -22,6 +22,17 @@ export function getAnswer(values: AnswersFile | undefined, key: AnswerKey): unkn
   return node;
 }
 
+/** Control and escape characters would reach the inventory, the files ciab writes or the terminal raw. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** The one check of an answer, wherever it comes from (wizard, flag, answers file): plain text, then the question's rule. */
+export function checkAnswer(question: Question, value: unknown, ctx: QuestionContext): string | null {
+  const texts = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  if (texts.some((t) => CONTROL.test(t))) return 'contains control or escape characters (a newline, a tab, ESC …); plain text only';
+  return question.validate ? question.validate(value as never, ctx) : null;
+}
+
 export function resolveAnswers(
   base: Omit<QuestionContext, 'answers'>,
   sources: AnswerSources,
@@ -43,7 +54,7 @@ export function resolveAnswers(
       set(key, question.skipValue ?? null, 'not asked');
       continue;
     }
-    const validate = (value: unknown) => (question.validate ? question.validate(value as never, ctx) : null);
+    const validate = (value: unknown) => checkAnswer(question, value, ctx);
 
     const typed = sources.given?.[key];
     if (typed !== undefined) {

@@ -7,8 +7,8 @@ export function describeChanges(writes: readonly PlannedWrite[], options: { diff
   for (const w of writes) {
     const mode = w.file.mode.toString(8).padStart(4, '0');
     if (w.change === 'unchanged') continue;
-    const label = w.change === 'create' ? 'new' : w.change === 'mode' ? `mode ${mode}` : 'changed';
-    lines.push(`  ${label.padEnd(9)} ${w.file.path} (${mode}${w.file.secret ? ', secret' : ''})`);
+    const label = w.change === 'create' ? 'new' : w.change === 'mode' ? `mode ${mode}` : w.change === 'remove' ? 'removed' : 'changed';
+    lines.push(w.change === 'remove' ? `  ${label.padEnd(9)} ${w.file.path} (no longer part of the plan)` : `  ${label.padEnd(9)} ${w.file.path} (${mode}${w.file.secret ? ', secret' : ''})`);
     if (options.diff && w.change === 'update') {
       if (w.file.secret) lines.push('            (secret: contents not shown)');
       else {

@@ -37,6 +37,22 @@ function collectSecrets(value: unknown, into: Set<string>): void {
   else if (value && typeof value === 'object') for (const v of Object.values(value)) collectSecrets(v, into);
 }
 
+/** Passwords inside the proxy URLs (http://user:PASSWORD@host:port): typed by a person, secret like the rest. */
+export function typedSecrets(plan: DeploymentPlan): string[] {
+  return [plan.proxy.http, plan.proxy.https].flatMap((url) => {
+    const match = url ? /^[a-z]+:\/\/[^:/@\s]*:([^@/\s]+)@/i.exec(url) : null;
+    return match ? [match[1]!, decodeURIComponentSafe(match[1]!)] : [];
+  });
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 export async function renderFiles(input: RenderInput): Promise<RenderResult> {
   const { plan } = input;
   const passwords = await renderPasswords({
@@ -62,5 +78,8 @@ export async function renderFiles(input: RenderInput): Promise<RenderResult> {
   const secrets = new Set<string>();
   collectSecrets(passwords.values, secrets);
   secrets.add(adminPassword);
-  return { files, secrets: [...secrets] };
+  for (const typed of typedSecrets(plan)) secrets.add(typed);
+  // A typed secret (a proxy's password) makes any file that carries it a secret file: 0600, never diffed.
+  const marked = files.map((file) => (!file.secret && [...secrets].some((s) => s.length >= 4 && file.content.includes(s)) ? { ...file, secret: true, mode: 0o600 } : file));
+  return { files: marked, secrets: [...secrets] };
 }

@@ -42,7 +42,7 @@ const ANSWERS_CASES: Array<[string, string, RegExp]> = [
   ['unknown nested key', 'network:\n  acess: local\n', /:2:3: network\.acess: unknown key/],
   ['access not local/lan', 'network:\n  access: wifi\n', /:2:11: network\.access: must be one of "local", "lan"/],
   ['floating CIDR prefix too long', 'network:\n  floating_cidr: 10.20.20.0/33\n', /:2:18: network\.floating_cidr: "10\.20\.20\.0\/33" is not an IPv4 network/],
-  ['floating CIDR not a network', 'network:\n  floating_cidr: banana\n', /:2:18: network\.floating_cidr: an IPv4 network like/],
+  ['floating CIDR not a network', 'network:\n  floating_cidr: banana\n', /:2:18: network\.floating_cidr: "banana" is not an IPv4 network like 10\.20\.20\.0\/24/],
   ['floating CIDR overlaps the host', 'network:\n  floating_cidr: 198.51.100.0/24\n', /:2:18: network\.floating_cidr: 198\.51\.100\.0\/24 overlaps 198\.51\.100\.0\/24, which this machine already uses/],
   ['floating range reversed', 'network:\n  floating_range: 10.20.20.200-10.20.20.100\n', /:2:19: network\.floating_range: .* \(start before end\)/],
   ['floating range outside the network', 'network:\n  floating_range: 10.30.0.2-10.30.0.9\n', /:2:19: network\.floating_range: 10\.30\.0\.2-10\.30\.0\.9 is not inside the floating network 10\.20\.20\.0\/24/],

@@ -18,11 +18,11 @@ export function hardwareHeadline(session: Session, style: Style): string {
   return `${facts.cpu.threads ?? '?'} threads · ${formatBytes(facts.memory.totalBytes)} RAM · ${kvm} · ${plural(spare, 'spare disk')} · ${plural(nics, 'NIC')} · ${fit}`;
 }
 
-/** The `ciab detect` summary, then the checks of the best-fitting profile (or the smallest when none fits). */
+/** The `ciab detect` summary, then the checks of the best-fitting profile (or the smallest when none fits: the ranking lists it first). */
 export function hardwareLines(session: Session, style: Style): string[] {
   const summary = formatFactsSummary(session.facts, style).split('\n');
   while (summary.length > 0 && (summary.at(-1) === '' || summary.at(-1)!.includes('Detected in'))) summary.pop();
-  const rank = session.ranking.profiles.find((r) => r.recommended) ?? session.ranking.profiles.at(-1);
+  const rank = session.ranking.profiles.find((r) => r.recommended) ?? session.ranking.profiles[0];
   const lines = [...summary];
   if (rank) {
     lines.push('', style.bold(`Checks for the ${rank.profile.id} profile${rank.recommended ? ' (the best fit)' : ' (the smallest; nothing fits)'}`));

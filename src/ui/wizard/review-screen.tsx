@@ -53,7 +53,7 @@ function itemDetail(item: ReviewItem | undefined, out: string): string {
     case 'change':
       return `${item.area}: ${item.text}${item.destructive ? ' — this destroys data' : ''}`;
     case 'file':
-      return `${out}/${item.path}: ${item.change === 'new' ? 'new file' : item.change === 'same' ? 'already there, unchanged' : 'replaces the file there'}, mode ${item.mode}, ${formatBytes(item.bytes)}. ${item.secret ? 'Holds secrets: never shown.' : 'Enter shows it.'}`;
+      return `${out}/${item.path}: ${item.change === 'new' ? 'new file' : item.change === 'same' ? 'already there, unchanged' : item.change === 'removed' ? 'an earlier render made it; this plan does not, so it is removed' : 'replaces the file there'}, mode ${item.mode}, ${formatBytes(item.bytes)}. ${item.secret ? 'Holds secrets: never shown.' : 'Enter shows it.'}`;
     case 'save':
       return 'An answers file without the admin password: `ciab install --answers FILE` repeats this install without questions, on this or another machine.';
     case 'continue':

@@ -105,7 +105,10 @@ const printable = (input: string, k: Keys) => input.length > 0 && !k.ctrl && !k.
 function typed(draft: string, input: string, k: Keys): string | null {
   if (k.backspace || k.delete) return draft.slice(0, -1);
   if (k.ctrl && input === 'u') return '';
-  if (printable(input, k)) return draft + input.replace(/[\r\n]/g, '');
+  // A paste arrives as one input, often with its line's newline (and bracketed-paste marks): strip those before the
+  // control-character check, or the whole paste is dropped without a word.
+  const text = input.length > 1 ? input.replace(/^\u001b\[200~/, '').replace(/\u001b\[201~$/, '').replace(/[\r\n]+$/, '') : input;
+  if (printable(text, k)) return draft + text;
   return null;
 }
 

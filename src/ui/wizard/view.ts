@@ -114,7 +114,7 @@ export function reviewItems(session: Session, rendered: Rendered | null): Review
     kind: 'file',
     index,
     path: w.file.path,
-    change: w.change === 'create' ? 'new' : w.change === 'update' ? 'changed' : w.change === 'mode' ? 'mode' : 'same',
+    change: w.change === 'create' ? 'new' : w.change === 'update' ? 'changed' : w.change === 'mode' ? 'mode' : w.change === 'remove' ? 'removed' : 'same',
     mode: w.file.mode.toString(8).padStart(4, '0'),
     secret: w.file.secret,
     bytes: Buffer.byteLength(w.file.content),
