@@ -24,13 +24,16 @@ import urllib.request
 
 SERVICES = ("keystone", "glance", "placement", "nova", "neutron")
 DATABASES = ("keystone", "glance", "placement", "nova_api", "nova", "nova_cell0", "neutron")
+# module with the WSGI application, and the prefix of its OS_<X>_CONFIG_DIR / _FILES variables
 WSGI = {
-    "keystone": ("keystone.wsgi.api", "OS_KEYSTONE_CONFIG_FILES"),
-    "glance": ("glance.wsgi.api", "OS_GLANCE_CONFIG_FILES"),
-    "placement": ("placement.wsgi.api", "OS_PLACEMENT_CONFIG_FILES"),
-    "nova": ("nova.wsgi.osapi_compute", "OS_NOVA_CONFIG_FILES"),
-    "neutron": ("neutron.wsgi.api", "OS_NEUTRON_CONFIG_FILES"),
+    "keystone": ("keystone.wsgi.api", "OS_KEYSTONE"),
+    "glance": ("glance.wsgi.api", "OS_GLANCE"),
+    "placement": ("placement.wsgi.api", "OS_PLACEMENT"),
+    "nova": ("nova.wsgi.osapi_compute", "OS_NOVA"),
+    "neutron": ("neutron.wsgi.api", "OS_NEUTRON"),
 }
+# glance's WSGI app reads a fixed file name from its config dir
+CONF_NAME = {"glance": "glance-api.conf"}
 BIN = os.path.dirname(sys.executable)
 
 
@@ -183,13 +186,13 @@ class Fixture:
         }
         for svc, text in files.items():
             os.makedirs(self.path("etc", svc), exist_ok=True)
-            with open(self.path("etc", svc, f"{svc}.conf"), "w") as f:
+            with open(self.conf(svc), "w") as f:
                 f.write(text)
         # The api-paste.ini files ship inside the packages' etc/ (data files of the wheels).
         for svc in ("nova", "neutron", "glance"):
             source = self.find_data_file(svc, "api-paste.ini")
             if source:
-                shutil.copy(source, self.path("etc", svc, "api-paste.ini"))
+                shutil.copy(source, self.path("etc", svc, "glance-api-paste.ini" if svc == "glance" else "api-paste.ini"))
         for d in ("glance-images", "glance-staging", "glance-tasks", "nova-state", "neutron-state"):
             os.makedirs(self.path(d), exist_ok=True)
 
@@ -206,7 +209,7 @@ class Fixture:
         return None
 
     def conf(self, svc):
-        return self.path("etc", svc, f"{svc}.conf")
+        return self.path("etc", svc, CONF_NAME.get(svc, f"{svc}.conf"))
 
     # ---- databases and keystone ----
     def sync(self):
@@ -234,7 +237,8 @@ class Fixture:
     def serve(self, svc):
         port = self.state["ports"][svc]
         env = dict(os.environ)
-        env[WSGI[svc][1]] = self.conf(svc)
+        env[f"{WSGI[svc][1]}_CONFIG_DIR"] = self.path("etc", svc)
+        env[f"{WSGI[svc][1]}_CONFIG_FILES"] = os.path.basename(self.conf(svc))
         proc, logfile = self.spawn(svc, [sys.executable, os.path.abspath(__file__), "serve", svc, str(port)], env=env)
         return proc, logfile, f"http://127.0.0.1:{port}"
 
@@ -319,7 +323,7 @@ class Fixture:
         with os.fdopen(fd, "w") as f:
             f.write(text)
 
-    def down(self):
+    def down(self, remove=True):
         try:
             with open(self.state_file) as f:
                 self.state = json.load(f)
@@ -343,7 +347,8 @@ class Fixture:
                     os.killpg(entry["pid"], signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-        shutil.rmtree(self.root, ignore_errors=True)
+        if remove:
+            shutil.rmtree(self.root, ignore_errors=True)
 
 
 def serve(svc, port):
@@ -352,6 +357,7 @@ def serve(svc, port):
     import socketserver
     from wsgiref import simple_server
 
+    sys.argv = [f"{svc}-api"]  # the services parse sys.argv with oslo.config: ours are not theirs
     application = importlib.import_module(WSGI[svc][0]).application
 
     class Server(socketserver.ThreadingMixIn, simple_server.WSGIServer):
@@ -384,7 +390,8 @@ def main(argv):
         fixture.up()
     except Exception as error:
         log(str(error))
-        fixture.down_keep_logs = True
+        # Stop what started; keep the folder (its log/ says why) unless asked not to.
+        fixture.down(remove=False)
         return 1
     return 0
 
