@@ -49,6 +49,7 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
   const play = await host.run(
     'env',
     [
+      'LC_ALL=C.UTF-8', // ansible refuses the C locale HostReader.run sets
       `ANSIBLE_CONFIG=${join(ROOT, 'ansible', 'ansible.cfg')}`,
       `ANSIBLE_CALLBACK_PLUGINS=${join(ROOT, 'ansible', 'callback_plugins')}`,
       `CIAB_EVENT_FILE=${eventFile}`,
@@ -75,7 +76,7 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
   if (options.scs) {
     const read = await host.run(
       'env',
-      [`OS_CLIENT_CONFIG_FILE=${join(configDir, 'openstack', 'clouds.yaml')}`, `OS_CLOUD=${cloud}`, join(venv, 'bin', 'python'), join(ROOT, 'ansible', 'cloud', 'read-cloud.py')],
+      ['LC_ALL=C.UTF-8', `OS_CLIENT_CONFIG_FILE=${join(configDir, 'openstack', 'clouds.yaml')}`, `OS_CLOUD=${cloud}`, join(venv, 'bin', 'python'), join(ROOT, 'ansible', 'cloud', 'read-cloud.py')],
       { timeoutMs: 120_000 },
     );
     if (read.exitCode !== 0) throw new ExternalError(read.stderr.trim().split('\n').at(-1) ?? 'read-cloud.py failed', 'read-cloud.py', tail(read.stderr));
