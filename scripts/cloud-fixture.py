@@ -238,7 +238,8 @@ class Fixture:
         port = self.state["ports"][svc]
         env = dict(os.environ)
         env[f"{WSGI[svc][1]}_CONFIG_DIR"] = self.path("etc", svc)
-        env[f"{WSGI[svc][1]}_CONFIG_FILES"] = os.path.basename(self.conf(svc))
+        # nova's WSGI app takes its paste file from the first of these files
+        env[f"{WSGI[svc][1]}_CONFIG_FILES"] = ("api-paste.ini;" if svc == "nova" else "") + os.path.basename(self.conf(svc))
         proc, logfile = self.spawn(svc, [sys.executable, os.path.abspath(__file__), "serve", svc, str(port)], env=env)
         return proc, logfile, f"http://127.0.0.1:{port}"
 
