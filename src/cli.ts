@@ -137,7 +137,7 @@ export function buildProgram(env: Env) {
     .addHelpText('after', '\nExit codes: 0 every check and rule passed, 1 one failed (or the cloud could not be read), 2 bad input.\n')
     .action(async (options) => {
       const { runVerify } = await import('./commands/verify.js');
-      process.exitCode = await runVerify(options);
+      process.exitCode = await runVerify(env, options);
     });
 
   return program;

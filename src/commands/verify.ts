@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { checkScs, type CloudInventory, type RuleResult } from '../cloud/scs-checks.js';
 import { parseStandardFlavors, selectFlavors } from '../cloud/standard-flavors.js';
-import { createHostReader } from '../env/host.js';
+import type { Env } from '../env/types.js';
 import { ExternalError, UserError } from '../model/errors.js';
 import type { DeploymentPlan } from '../model/plan.js';
 
@@ -25,12 +25,11 @@ export interface VerifyReport {
   scs: { status: 'passed' | 'failed'; rules: RuleResult[]; leftOut: Array<{ flavor: string; why: string }> } | null;
 }
 
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-export async function runVerify(options: VerifyCommandOptions): Promise<number> {
-  const host = createHostReader();
-  const configDir = options.config ?? join(options.stateDir ?? process.env.CIAB_STATE_DIR ?? '/etc/ciab', 'config');
-  const venv = options.venv ?? process.env.CIAB_KOLLA_VENV ?? '/opt/ciab/kolla-venv';
+export async function runVerify(env: Env, options: VerifyCommandOptions): Promise<number> {
+  const host = env.host;
+  const ROOT = env.projectRoot;
+  const configDir = options.config ?? join(options.stateDir ?? env.vars.CIAB_STATE_DIR ?? '/etc/ciab', 'config');
+  const venv = options.venv ?? env.vars.CIAB_KOLLA_VENV ?? '/opt/ciab/kolla-venv';
   const cloud = options.cloud ?? 'ciab-admin';
   const planText = await host.readText(join(configDir, 'ciab', 'plan.json'));
   if (planText === null) throw new UserError(`--config ${configDir}: no ciab/plan.json there (render or install first)`);
@@ -58,12 +57,12 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
       join(venv, 'bin', 'ansible-playbook'),
       join(ROOT, 'ansible', 'verify.yml'),
       '-e',
-      JSON.stringify({ ciab_config_dir: configDir, ciab_verify_instance: options.instance !== false, ...extraVars() }),
+      JSON.stringify({ ciab_config_dir: configDir, ciab_verify_instance: options.instance !== false, ...extraVars(env) }),
     ],
     { timeoutMs: 30 * 60_000 },
   );
   const events = (await host.readText(eventFile)) ?? '';
-  await removeQuietly(eventFile);
+  await env.files.remove(eventFile).catch(() => undefined);
   const steps = stepsFromEvents(events);
   const report: VerifyReport = {
     verify: { status: play.exitCode === 0 ? 'passed' : 'failed', steps },
@@ -97,25 +96,20 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
     };
   }
 
-  if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(formatReport(report));
+  if (options.json) env.terminal.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else env.terminal.stdout.write(formatReport(report));
   return report.verify.status === 'passed' && report.scs?.status !== 'failed' ? 0 : 1;
 }
 
 /** Test knobs for a cloud without a dataplane (the test fixture), passed through unchanged. */
-function extraVars(): Record<string, unknown> {
-  const raw = process.env.CIAB_VERIFY_EXTRA_VARS;
+function extraVars(env: Env): Record<string, unknown> {
+  const raw = env.vars.CIAB_VERIFY_EXTRA_VARS;
   if (!raw) return {};
   try {
     return JSON.parse(raw) as Record<string, unknown>;
   } catch {
     throw new UserError('CIAB_VERIFY_EXTRA_VARS: not a JSON object');
   }
-}
-
-async function removeQuietly(path: string): Promise<void> {
-  const { rm } = await import('node:fs/promises');
-  await rm(path, { force: true });
 }
 
 function tail(text: string): string {
