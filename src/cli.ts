@@ -159,6 +159,22 @@ export function buildProgram(env: Env) {
       await runAnswersTemplate(env, options);
     });
 
+  program
+    .command('verify')
+    .description('Check the running cloud as a user would (the verify phase again); with --scs, its SCS conformance.')
+    .option('--scs', 'also check the SCS standards scs-0100, scs-0102, scs-0103 and scs-0104, rule by rule')
+    .option('--json', 'print the report as JSON on stdout, nothing else')
+    .option('--no-instance', 'skip the test instance (boot, floating IP, ping, ssh, volume)')
+    .option('--config <dir>', 'the rendered configuration (default: STATE-DIR/config)')
+    .option('--state-dir <dir>', 'where ciab keeps its configuration (env CIAB_STATE_DIR, default /etc/ciab)')
+    .option('--venv <dir>', 'the kolla venv with ansible-playbook and openstacksdk (env CIAB_KOLLA_VENV; default /opt/ciab/kolla-venv, or STATE-DIR/kolla-venv with --state-dir)')
+    .option('--cloud <name>', 'the admin cloud in clouds.yaml', 'ciab-admin')
+    .addHelpText('after', '\nExit codes: 0 every check and rule passed, 1 one failed (or the cloud could not be read), 2 bad input.\n')
+    .action(async (options) => {
+      const { runVerify } = await import('./commands/verify.js');
+      process.exitCode = await runVerify(env, options);
+    });
+
   // Only plain `ciab` takes a word (to name an unknown command); a stray argument to a command is an error, not
   // silently ignored (`ciab plan a.yaml` without --answers).
   for (const command of program.commands) command.allowExcessArguments(false);
@@ -237,7 +253,8 @@ export async function runCli(argv: string[], env: Env): Promise<number> {
   const program = buildProgram(env);
   try {
     await program.parseAsync(argv);
-    return EXIT.ok;
+    // A command whose result is an exit code of its own (verify: 1 when a check fails) sets process.exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     return reportError(error, env.terminal.stderr, usageFor(program, argv));
   }

@@ -1,5 +1,5 @@
-// Where an install keeps its files: /etc/ciab (configuration), /var/lib/ciab (state, the kolla venv),
-// /var/log/ciab/runs (one folder per run), /run/ciab/lock. With --state-dir DIR everything goes under DIR.
+// Where an install keeps its files: /etc/ciab (configuration), /var/lib/ciab (state), /opt/ciab/kolla-venv (the
+// pinned kolla-ansible toolchain), /var/log/ciab/runs (one folder per run), /run/ciab/lock. With --state-dir DIR everything goes under DIR.
 import path from 'node:path';
 
 export interface RunPaths {
@@ -24,7 +24,7 @@ export function runPaths(stateDir: string | undefined, configDir?: string): RunP
       stateFile: '/var/lib/ciab/state.json',
       runsDir: '/var/log/ciab/runs',
       lockFile: '/run/ciab/lock',
-      kollaVenv: '/var/lib/ciab/kolla-venv',
+      kollaVenv: '/opt/ciab/kolla-venv',
     };
   }
   return {
