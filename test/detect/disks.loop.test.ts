@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectDisks } from '../../src/detect/disks.js';
 import { createHostReader } from '../../src/env/host.js';
 import type { Disk, Note } from '../../src/model/facts.js';
+import { describeIfAvailable } from '../helpers/require.js';
 
 const isRoot = process.getuid?.() === 0;
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 const TOOLS = ['losetup', 'mkfs.ext4', 'sfdisk', 'partx', 'pvcreate', 'pvremove', 'mount', 'umount'];
 const missing = TOOLS.filter((tool) => !has(tool));
 const skipReason = !isRoot ? 'not root' : missing.length > 0 ? `missing ${missing.join(', ')} (apt: util-linux mount e2fsprogs fdisk lvm2)` : null;
-if (skipReason) console.warn(`disks.loop.test: skipped: ${skipReason}`);
 
 // LVM complains about inherited descriptors on every call; the noise hides real errors.
 const ENV = { ...process.env, LVM_SUPPRESS_FD_WARNINGS: '1', LC_ALL: 'C' };
@@ -29,7 +29,7 @@ const settle = () => {
 type Kind = 'blank' | 'ext4' | 'gpt' | 'pv' | 'mounted' | 'small';
 const SIZES: Record<Kind, string> = { blank: '10G', ext4: '10G', gpt: '10G', pv: '10G', mounted: '10G', small: '1G' };
 
-describe.skipIf(skipReason !== null)(`real loop devices${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+describeIfAvailable('real loop devices', skipReason, () => {
   let dir = '';
   const device: Partial<Record<Kind, string>> = {};
   let mountDir = '';

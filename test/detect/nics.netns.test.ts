@@ -9,6 +9,7 @@ import { DEFAULT_DETECT_OPTIONS } from '../../src/detect/index.js';
 import { createHostReader } from '../../src/env/host.js';
 import { HostFacts, type Nic, type Note } from '../../src/model/facts.js';
 import { runCiab } from '../helpers/cli.js';
+import { describeIfAvailable } from '../helpers/require.js';
 
 const NS = `ciab-nics-${process.pid}-${randomBytes(3).toString('hex')}`;
 // TEST addresses only (10.99.x); all traffic stays inside the namespace.
@@ -32,7 +33,6 @@ function netnsUnavailable(): string | null {
 }
 
 const skipReason = netnsUnavailable();
-if (skipReason) console.warn(`nics.netns.test: skipping the namespace test: ${skipReason}`);
 
 /** Wait until the kernel reports every link up (veth/bridge operstate settles asynchronously). */
 async function waitUntilUp(names: string[], timeoutMs = 10_000): Promise<void> {
@@ -46,7 +46,7 @@ async function waitUntilUp(names: string[], timeoutMs = 10_000): Promise<void> {
   }
 }
 
-describe.skipIf(skipReason !== null)(`in a network namespace${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+describeIfAvailable('in a network namespace', skipReason, () => {
   let facts: HostFacts;
   let stderr = '';
 

@@ -15,6 +15,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostFacts, type Disk, type Nic } from '../../src/model/facts.js';
+import { describeIfAvailable, optedOut } from '../helpers/require.js';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'vm-testbed.sh');
@@ -38,7 +39,6 @@ const PLAN_FLAGS = [
 ];
 
 function findSkipReason(): string | null {
-  if (process.env.CIAB_SKIP_VM === '1') return 'CIAB_SKIP_VM=1';
   if (process.platform !== 'linux' || process.arch !== 'x64') return `needs linux/x64, this is ${process.platform}/${process.arch}`;
   if (process.getuid?.() !== 0) return 'not root (the testbed needs debootstrap, apt and qemu)';
   const deps = spawnSync('bash', [SCRIPT, 'deps'], { encoding: 'utf8', timeout: 15 * 60_000 });
@@ -49,8 +49,8 @@ function findSkipReason(): string | null {
   return null;
 }
 
-const skipReason = findSkipReason();
-if (skipReason) console.warn(`vm.test: skipped: ${skipReason}`);
+const optOut = optedOut('CIAB_SKIP_VM');
+const skipReason = optOut ? null : findSkipReason();
 
 interface Result {
   code: number;
@@ -91,7 +91,7 @@ function parseJson<T>(result: Result, what: string): T {
 const timings: Record<string, number> = {};
 const fileStarted = Date.now();
 
-describe.skipIf(skipReason !== null)(`ciab on a real Debian VM${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+describeIfAvailable('ciab on a real Debian VM', skipReason, () => {
   let started = false;
   let extName = '';
   let mgmtName = '';
@@ -288,4 +288,4 @@ describe.skipIf(skipReason !== null)(`ciab on a real Debian VM${skipReason ? ` (
       await inVm(['sh', '-c', 'wipefs -q -a /dev/vdb && udevadm settle --timeout=60'], { allowFail: true });
     }
   }, 5 * 60_000);
-});
+}, optOut);

@@ -20,24 +20,19 @@ import {
   NOT_EVALUATED,
   syntaxCheckSite,
   type KollaVenv,
+  type VenvUnavailable,
 } from './harness.js';
 
 const execFileP = promisify(execFile);
 const ANSIBLE_TIMEOUT = 300_000;
 
-let kv: KollaVenv | undefined;
-let skipReason = '';
+let kv: KollaVenv | VenvUnavailable | undefined;
 let work = '';
 
 beforeAll(async () => {
   const t0 = Date.now();
-  const res = await ensureKollaVenv();
-  if ('skip' in res) {
-    skipReason = res.skip;
-    console.warn(`[kolla harness] skipped: ${res.skip}`);
-    return;
-  }
-  kv = res;
+  kv = await ensureKollaVenv();
+  if ('skip' in kv) return;
   console.info(`[kolla harness] venv ${kv.venv} ready in ${Date.now() - t0} ms`);
   work = await mkdtemp(path.join(os.tmpdir(), 'ciab-kolla-test-'));
 }, 600_000);
@@ -47,7 +42,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const need = (ctx: TestContext): KollaVenv => needVenv(ctx, kv, skipReason);
+const need = (ctx: TestContext): KollaVenv => needVenv(ctx, kv);
 
 let genpwd: Promise<string> | undefined;
 /** kolla's example passwords.yml filled by the venv's real `kolla-genpwd -p FILE`, once per run (≈3 s: 7 RSA-4096 keys). */

@@ -10,6 +10,7 @@ import { copyFile, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { skipOrFail } from '../helpers/require.js';
 
 const REPO = path.join(import.meta.dirname, '..', '..');
 export const KOLLA_VENV_SCRIPT = path.join(REPO, 'scripts', 'kolla-venv.sh');
@@ -111,7 +112,13 @@ async function ansibleEnv(kv: KollaVenv): Promise<NodeJS.ProcessEnv> {
 const NETWORK_ERROR =
   /NewConnectionError|Failed to establish a new connection|Temporary failure in name resolution|Name or service not known|Network is unreachable|ConnectTimeout|ReadTimeout|ProxyError|Connection refused|SSLError|CERTIFICATE_VERIFY_FAILED|No route to host/;
 
-let venvPromise: Promise<KollaVenv | { skip: string }> | undefined;
+/** Why the venv cannot be had; optOut when a person asked for it (CIAB_SKIP_KOLLA), not when something is missing. */
+export interface VenvUnavailable {
+  skip: string;
+  optOut?: boolean;
+}
+
+let venvPromise: Promise<KollaVenv | VenvUnavailable> | undefined;
 let currentVenv: KollaVenv | undefined;
 
 /**
@@ -119,9 +126,9 @@ let currentVenv: KollaVenv | undefined;
  * Returns {skip} when Python >= 3.11 with venv is missing, CIAB_SKIP_KOLLA is set, or PyPI is unreachable;
  * throws for any other failure (e.g. pins that no longer resolve), which must not be hidden as a skip.
  */
-export function ensureKollaVenv(): Promise<KollaVenv | { skip: string }> {
-  venvPromise ??= (async () => {
-    if (process.env.CIAB_SKIP_KOLLA) return { skip: `CIAB_SKIP_KOLLA=${process.env.CIAB_SKIP_KOLLA}: kolla-ansible tests disabled` };
+export function ensureKollaVenv(): Promise<KollaVenv | VenvUnavailable> {
+  venvPromise ??= (async (): Promise<KollaVenv | VenvUnavailable> => {
+    if (process.env.CIAB_SKIP_KOLLA) return { skip: `CIAB_SKIP_KOLLA=${process.env.CIAB_SKIP_KOLLA}: kolla-ansible tests disabled`, optOut: true };
     const res = await run('bash', [KOLLA_VENV_SCRIPT]);
     if (res.exitCode !== 0) {
       const text = `${res.stderr}\n${res.stdout}`;
@@ -147,12 +154,17 @@ function requireVenv(): KollaVenv {
 // ---------------------------------------------------------------------------------------------------------
 // runners
 
-/** `ansible-inventory -i INV --graph` */
-/** In a test: the venv, or skip the test with the reason it could not be had. */
-export function needVenv(ctx: { skip(note?: string): never }, kv: KollaVenv | undefined, skipReason: string): KollaVenv {
-  if (!kv) ctx.skip(skipReason || 'kolla venv unavailable');
-  return kv!;
+/**
+ * In a test: the venv, or skip the test with the reason it could not be had (a failure under
+ * CIAB_REQUIRE_REAL=1, unless CIAB_SKIP_KOLLA asked for the skip).
+ */
+export function needVenv(ctx: { skip(note?: string): never }, venv: KollaVenv | VenvUnavailable | undefined): KollaVenv {
+  if (venv && !('skip' in venv)) return venv;
+  if (venv?.optOut) return ctx.skip(venv.skip);
+  return skipOrFail(ctx, venv?.skip ?? 'kolla venv unavailable (ensureKollaVenv() not awaited)');
 }
+
+/** `ansible-inventory -i INV --graph` */
 
 export async function inventoryGraph(inventoryPath: string): Promise<RunResult> {
   const kv = requireVenv();

@@ -1,23 +1,21 @@
-// Contract tests against kolla-ansible 2026.1's own files (../shared/reference, byte-identical to the pinned
-// package): every globals key we write is a variable kolla defines, booleans are booleans, and the inventory
-// has every group of the release's all-in-one with the same children.
+// Contract tests against kolla-ansible 2026.1's own files, read from the pinned package in the kolla venv
+// (scripts/kolla-venv.sh): every globals key we write is a variable kolla defines, booleans are booleans, and
+// the inventory has every group of the release's all-in-one with the same children.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { parse } from 'yaml';
 import type { DeploymentPlan } from '../../src/model/plan.js';
 import { renderGlobals } from '../../src/render/globals.js';
 import { HOST_GROUPS, renderInventory } from '../../src/render/inventory.js';
 import { FIXTURE_PLANS, fixturePlan } from '../helpers/plans.js';
-import { ensureKollaVenv } from '../kolla/harness.js';
-
-const REFERENCE = path.join(import.meta.dirname, '..', '..', '..', 'shared', 'reference', 'kolla-ansible', '2026.1');
+import { ensureKollaVenv, needVenv, type KollaVenv, type VenvUnavailable } from '../kolla/harness.js';
 
 function topLevelKeys(file: string): string[] {
   return Object.keys(parse(readFileSync(file, 'utf8')) ?? {});
 }
 
-/** Variables of group_vars/{all,baremetal} of an ansible/ tree (the reference copy or the installed package). */
+/** Variables of group_vars/{all,baremetal} of kolla's ansible/ tree. */
 function groupVariables(ansibleDir: string): Set<string> {
   const names = new Set<string>();
   for (const group of ['all', 'baremetal']) {
@@ -27,7 +25,7 @@ function groupVariables(ansibleDir: string): Set<string> {
   return names;
 }
 
-/** Variables of every role's defaults/main.yml in the installed package (the reference copy has no roles). */
+/** Variables of every role's defaults/main.yml in kolla's ansible/ tree. */
 function roleDefaults(ansibleDir: string): Set<string> {
   const names = new Set<string>();
   const roles = path.join(ansibleDir, 'roles');
@@ -40,9 +38,6 @@ function roleDefaults(ansibleDir: string): Set<string> {
   }
   return names;
 }
-
-/** Keys we set that kolla defines in a role's defaults, not in group_vars (checked against the package when it is there). */
-const ROLE_DEFAULT_KEYS = ['octavia_loadbalancer_topology'];
 
 /** Keys of a globals.yml that kolla does not define: typos like enable_cinder_backend_lvm2. */
 export function unknownKollaKeys(globalsText: string, defined: Set<string>): string[] {
@@ -66,38 +61,39 @@ function parseInventory(text: string): Map<string, { hosts: string[]; children: 
   return groups;
 }
 
-let defined: Set<string>;
-let groupDefined: Set<string>;
-let venvSkip: string | null = null;
+let venv: KollaVenv | VenvUnavailable;
 const plans: Record<string, DeploymentPlan> = {};
 beforeAll(async () => {
-  groupDefined = groupVariables(path.join(REFERENCE, 'ansible'));
-  const venv = await ensureKollaVenv();
-  if ('skip' in venv) {
-    venvSkip = venv.skip;
-    defined = groupDefined;
-  } else {
-    const ansibleDir = path.join(venv.share, 'ansible');
-    defined = new Set([...groupVariables(ansibleDir), ...roleDefaults(ansibleDir)]);
-  }
+  venv = await ensureKollaVenv();
   for (const p of FIXTURE_PLANS) plans[p.name] = await fixturePlan(p.name);
 }, 600_000);
 
+/** kolla's ansible/ tree in the pinned package; skips (fails under CIAB_REQUIRE_REAL=1) without the venv. */
+const kollaAnsible = (ctx: TestContext): string => path.join(needVenv(ctx, venv).share, 'ansible');
+
+let definedCache: { group: Set<string>; all: Set<string> } | undefined;
+function kollaVariables(ctx: TestContext): { group: Set<string>; all: Set<string> } {
+  const dir = kollaAnsible(ctx);
+  definedCache ??= (() => {
+    const group = groupVariables(dir);
+    return { group, all: new Set([...group, ...roleDefaults(dir)]) };
+  })();
+  return definedCache;
+}
+
 describe('globals.yml', () => {
-  it('the reference group_vars define 813 variables plus the baremetal interpreter (the check has something to check against)', () => {
-    expect(groupDefined.size).toBe(814);
-    if (venvSkip) console.warn(`role defaults not checked: ${venvSkip}`);
-    else expect(defined.size).toBeGreaterThan(groupDefined.size);
+  it('kolla 2026.1 group_vars define 813 variables plus the baremetal interpreter, role defaults more (the check has something to check against)', (ctx) => {
+    const { group, all } = kollaVariables(ctx);
+    expect(group.size).toBe(814);
+    expect(all.size).toBeGreaterThan(group.size);
   });
 
-  it('a misspelt key is caught by the check', () => {
-    expect(unknownKollaKeys('enable_cinder_backend_lvm2: true\nenable_cinder: true\n', defined)).toEqual(['enable_cinder_backend_lvm2']);
+  it('a misspelt key is caught by the check', (ctx) => {
+    expect(unknownKollaKeys('enable_cinder_backend_lvm2: true\nenable_cinder: true\n', kollaVariables(ctx).all)).toEqual(['enable_cinder_backend_lvm2']);
   });
 
-  it.each(FIXTURE_PLANS.map((p) => p.name))('%s: every key is a variable kolla defines (group_vars or role defaults)', (name) => {
-    const unknown = unknownKollaKeys(renderGlobals(plans[name]!).content, defined);
-    // Without the package only group_vars are known; role-default keys are then the only allowed gap.
-    expect(venvSkip ? unknown.filter((k) => !ROLE_DEFAULT_KEYS.includes(k)) : unknown).toEqual([]);
+  it.for(FIXTURE_PLANS.map((p) => p.name))('%s: every key is a variable kolla defines (group_vars or role defaults)', (name, ctx) => {
+    expect(unknownKollaKeys(renderGlobals(plans[name]!).content, kollaVariables(ctx).all)).toEqual([]);
   });
 
   it.each(FIXTURE_PLANS.map((p) => p.name))('%s: booleans are YAML booleans, every key has its reason', (name) => {
@@ -125,11 +121,11 @@ describe('globals.yml', () => {
 });
 
 describe('inventory', () => {
-  const reference = () => parseInventory(readFileSync(path.join(REFERENCE, 'ansible', 'inventory', 'all-in-one'), 'utf8'));
+  const reference = (ctx: TestContext) => parseInventory(readFileSync(path.join(kollaAnsible(ctx), 'inventory', 'all-in-one'), 'utf8'));
 
-  it('has exactly the release\'s 177 groups, each with the same children', () => {
+  it('has exactly the release\'s 177 groups, each with the same children', (ctx) => {
     const ours = parseInventory(renderInventory(plans['server-sandbox']!).content);
-    const ref = reference();
+    const ref = reference(ctx);
     expect(ref.size).toBe(177);
     expect([...ours.keys()].sort()).toEqual([...ref.keys()].sort());
     for (const [group, { children }] of ref) expect([...ours.get(group)!.children].sort(), group).toEqual([...children].sort());

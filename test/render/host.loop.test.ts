@@ -13,12 +13,12 @@ import { loadProfiles } from '../helpers/inputs.js';
 import { HOST_TEMPLATES } from '../helpers/inputs.js';
 import { renderHostFiles } from '../../src/render/host.js';
 import { fixtureFacts } from '../helpers/facts.js';
+import { describeIfAvailable } from '../helpers/require.js';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 const TOOLS = ['losetup', 'truncate', 'pvcreate', 'vgcreate', 'vgchange', 'vgremove', 'pvscan', 'vgs'];
 const missing = TOOLS.filter((t) => !has(t));
 const skipReason = process.getuid?.() !== 0 ? 'not root' : missing.length > 0 ? `missing ${missing.join(', ')} (apt: util-linux coreutils lvm2)` : null;
-if (skipReason) console.warn(`host.loop.test: skipped: ${skipReason}`);
 
 // LVM complains about inherited descriptors on every call; the noise hides real errors.
 const ENV = { ...process.env, LVM_SUPPRESS_FD_WARNINGS: '1', LC_ALL: 'C' };
@@ -26,7 +26,7 @@ const sh = (command: string, args: string[]): string => execFileSync(command, ar
 const quietly = (command: string, args: string[]) => spawnSync(command, args, { env: ENV, stdio: 'ignore' });
 const VG = `ciab-test-vg-${randomBytes(3).toString('hex')}`;
 
-describe.skipIf(skipReason !== null)(`ciab-cinder-loop on a real loop device${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+describeIfAvailable('ciab-cinder-loop on a real loop device', skipReason, () => {
   let dir = '';
   let image = '';
   let script = '';

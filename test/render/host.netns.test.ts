@@ -16,6 +16,7 @@ import type { DeploymentPlan } from '../../src/model/plan.js';
 import { loadProfiles } from '../helpers/inputs.js';
 import { HOST_TEMPLATES } from '../helpers/inputs.js';
 import { renderHostFiles } from '../../src/render/host.js';
+import { describeIfAvailable } from '../helpers/require.js';
 import { fixtureFacts } from '../helpers/facts.js';
 
 const ID = `${process.pid % 100000}${randomBytes(2).toString('hex')}`;
@@ -37,7 +38,6 @@ function unavailable(): string | null {
   return null;
 }
 const skipReason = unavailable();
-if (skipReason) console.warn(`host.netns.test: skipped: ${skipReason}`);
 
 const run = (command: string, args: string[], env?: NodeJS.ProcessEnv): string =>
   execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
@@ -87,7 +87,7 @@ conn, peer = s.accept(); print(peer[0], flush=True); conn.close()
   }
 }
 
-describe.skipIf(skipReason !== null)(`ifupdown stanza and NAT script in network namespaces${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+describeIfAvailable('ifupdown stanza and NAT script in network namespaces', skipReason, () => {
   let dir = '';
   let plan: DeploymentPlan;
   let interfaces = '';

@@ -11,6 +11,7 @@ import type { DeploymentPlan } from '../../src/model/plan.js';
 import { HOST_TEMPLATES } from '../helpers/inputs.js';
 import { renderHostFiles } from '../../src/render/host.js';
 import { fixturePlan } from '../helpers/plans.js';
+import { describeIfAvailable } from '../helpers/require.js';
 
 type Format = DeploymentPlan['host']['networkConfig'];
 const FORMATS: Format[] = ['netplan', 'networkd', 'ifupdown', 'NetworkManager', 'unknown'];
@@ -238,9 +239,8 @@ function writeUnder(root: string, files: RenderedFile[]): void {
 }
 
 const netplanSkip = has('netplan') ? null : 'netplan is not installed (apt: netplan.io)';
-if (netplanSkip) console.warn(`host.test: skipping netplan generate: ${netplanSkip}`);
 
-describe.skipIf(netplanSkip !== null)(`netplan generate${netplanSkip ? ` (skipped: ${netplanSkip})` : ''}`, () => {
+describeIfAvailable('netplan generate', netplanSkip, () => {
   let root = '';
   beforeAll(() => {
     root = mkdtempSync(path.join(os.tmpdir(), 'ciab-netplan-'));
@@ -286,9 +286,8 @@ function analyzeUnavailable(): string | null {
   }
 }
 const analyzeSkip = analyzeUnavailable();
-if (analyzeSkip) console.warn(`host.test: skipping systemd-analyze verify: ${analyzeSkip}`);
 
-describe.skipIf(analyzeSkip !== null)(`systemd-analyze verify${analyzeSkip ? ` (skipped: ${analyzeSkip})` : ''}`, () => {
+describeIfAvailable('systemd-analyze verify', analyzeSkip, () => {
   let root = '';
   beforeAll(() => {
     root = mkdtempSync(path.join(os.tmpdir(), 'ciab-units-'));
@@ -326,7 +325,7 @@ describe.skipIf(analyzeSkip !== null)(`systemd-analyze verify${analyzeSkip ? ` (
   });
 });
 
-describe.skipIf(!has('sh'))('the scripts', () => {
+describeIfAvailable('the scripts', has('sh') ? null : 'no sh', () => {
   it('are valid POSIX shell (sh -n)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ciab-sh-'));
     try {

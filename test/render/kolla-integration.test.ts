@@ -11,15 +11,14 @@ import { HOST_TEMPLATES, testEnv } from '../helpers/inputs.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
 import { renderFiles } from '../../src/render/index.js';
 import { FIXTURE_PLANS, fixturePlan } from '../helpers/plans.js';
-import { ensureKollaVenv, evaluateKollaVariables, inventoryGraph, syntaxCheckSite } from '../kolla/harness.js';
+import { ensureKollaVenv, evaluateKollaVariables, inventoryGraph, needVenv, syntaxCheckSite, type KollaVenv, type VenvUnavailable } from '../kolla/harness.js';
 
-let venvSkip: string | null = null;
+let venv: KollaVenv | VenvUnavailable;
 const work = mkdtempSync(path.join(tmpdir(), 'ciab-kolla-'));
 const rendered: Record<string, { dir: string; plan: DeploymentPlan }> = {};
 
 beforeAll(async () => {
-  const venv = await ensureKollaVenv();
-  if ('skip' in venv) venvSkip = venv.skip;
+  venv = await ensureKollaVenv();
   for (const spec of FIXTURE_PLANS) {
     const plan = await fixturePlan(spec.name);
     const dir = path.join(work, spec.name);
@@ -34,7 +33,7 @@ describe.each(FIXTURE_PLANS.map((p) => p.name))('%s, checked by kolla-ansible', 
   const kolla = () => path.join(rendered[name]!.dir, 'kolla');
 
   it('ansible-inventory --graph parses the inventory, the host in every hardware group', async (ctx) => {
-    if (venvSkip) ctx.skip(venvSkip);
+    needVenv(ctx, venv);
     const result = await inventoryGraph(path.join(kolla(), 'inventory'));
     // kolla's own group names have dashes (tls-backend, nova-api …): ansible warns about them for kolla's file too.
     const warnings = result.stderr.split('\n').filter((l) => /WARNING|ERROR/.test(l) && !/Invalid characters were found in group names/.test(l));
@@ -47,14 +46,14 @@ describe.each(FIXTURE_PLANS.map((p) => p.name))('%s, checked by kolla-ansible', 
   }, 120_000);
 
   it('site.yml passes ansible-playbook --syntax-check with our globals and passwords', async (ctx) => {
-    if (venvSkip) ctx.skip(venvSkip);
+    needVenv(ctx, venv);
     const result = await syntaxCheckSite(kolla(), path.join(kolla(), 'inventory'));
     expect(result.stderr + result.stdout).not.toMatch(/ERROR!/);
     expect(result.exitCode).toBe(0);
   }, 300_000);
 
   it('every variable kolla group_vars define evaluates with our files', async (ctx) => {
-    if (venvSkip) ctx.skip(venvSkip);
+    needVenv(ctx, venv);
     const plan = rendered[name]!.plan;
     const result = await evaluateKollaVariables(kolla(), path.join(kolla(), 'inventory'), { hostAddress: plan.host.managementIp });
     expect(result.failedVariables).toEqual([]);

@@ -16,7 +16,8 @@ import { loadProfiles } from '../helpers/inputs.js';
 import { ed25519KeyPair, OSISM_CEPH_GROUPS, OSISM_ROLE_GROUPS, osismTakeOver, renderOsismRepository } from '../../src/render/osism.js';
 import { CIAB_OSISM_SEED_KEY } from '../../src/render/passwords.js';
 import { fixtureFacts } from '../helpers/facts.js';
-import { cleanupKollaHarness, ensureKollaVenv, inventoryGraph, kollaPasswordKeys } from '../kolla/harness.js';
+import { cleanupKollaHarness, ensureKollaVenv, inventoryGraph, kollaPasswordKeys, needVenv, type KollaVenv, type VenvUnavailable } from '../kolla/harness.js';
+import { skipOrFail } from '../helpers/require.js';
 
 const run = promisify(execFile);
 
@@ -82,15 +83,14 @@ const CASES: Case[] = [
 ];
 
 let passwordKeys: string[] = FALLBACK_KEYS;
-let venvSkip: string | undefined;
+let venv: KollaVenv | VenvUnavailable;
 let venvBin: string | undefined;
 const plans: Record<string, DeploymentPlan> = {};
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ciab-osism-test-'));
 
 beforeAll(async () => {
-  const kv = await ensureKollaVenv();
-  if ('skip' in kv) venvSkip = kv.skip;
-  else {
+  const kv = (venv = await ensureKollaVenv());
+  if (!('skip' in kv)) {
     passwordKeys = await kollaPasswordKeys(kv.share);
     venvBin = kv.bin;
   }
@@ -219,7 +219,7 @@ describe.each(CASES)('OSISM repository: $name', (c) => {
     try {
       out = (await run('ssh-keygen', ['-y', '-f', keyFile])).stdout;
     } catch (e) {
-      if ((e as { code?: unknown }).code === 'ENOENT') return ctx.skip('ssh-keygen not installed');
+      if ((e as { code?: unknown }).code === 'ENOENT') return skipOrFail(ctx, 'ssh-keygen not installed (apt: openssh-client)');
       throw e;
     }
     const [type, blob] = out.trim().split(' ');
@@ -320,7 +320,7 @@ describe.each(CASES)('OSISM repository: $name', (c) => {
   it('inventory: the host is in every role group, the Ceph groups are empty, ansible-inventory parses it', async (ctx) => {
     const roles = byPath('inventory/20-roles').content;
     for (const g of OSISM_ROLE_GROUPS) expect(roles).toMatch(new RegExp(`^\\[${g}\\]\\n${plan.host.hostname}$`, 'm'));
-    if (venvSkip) return ctx.skip(venvSkip);
+    needVenv(ctx, venv);
     const dir = path.join(tmp, c.host);
     writeTree(files, dir);
     if (process.env.CIAB_OSISM_DUMP) writeTree(files, path.join(process.env.CIAB_OSISM_DUMP, c.host));

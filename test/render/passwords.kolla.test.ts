@@ -12,27 +12,21 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { parseDocument } from 'yaml';
 import { CIAB_OSISM_SEED_KEY, KOLLA_PASSWORD_KEYS, renderPasswords, type PasswordKind, type RenderedPasswords } from '../../src/render/passwords.js';
-import { cleanupKollaHarness, ensureKollaVenv, needVenv, kollaPasswordKeys, type KollaVenv } from '../kolla/harness.js';
+import { cleanupKollaHarness, ensureKollaVenv, needVenv, kollaPasswordKeys, type KollaVenv, type VenvUnavailable } from '../kolla/harness.js';
 
 const execFileP = promisify(execFile);
 const KINDS: Record<string, PasswordKind | undefined> = KOLLA_PASSWORD_KEYS;
 const TIMEOUT = 120_000;
 const ADMIN = 'Admin-Password-For-Tests-1';
 
-let kv: KollaVenv | undefined;
-let skipReason = '';
+let kv: KollaVenv | VenvUnavailable | undefined;
 let work = '';
 let ours: RenderedPasswords;
 let oursFile = '';
 
 beforeAll(async () => {
-  const res = await ensureKollaVenv();
-  if ('skip' in res) {
-    skipReason = res.skip;
-    console.warn(`[passwords/kolla] skipped: ${res.skip}`);
-    return;
-  }
-  kv = res;
+  kv = await ensureKollaVenv();
+  if ('skip' in kv) return;
   work = await mkdtemp(path.join(os.tmpdir(), 'ciab-pw-kolla-'));
   ours = await renderPasswords({ existing: null, adminPassword: ADMIN });
   oursFile = path.join(work, 'ours.yml');
@@ -44,7 +38,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const need = (ctx: TestContext): KollaVenv => needVenv(ctx, kv, skipReason);
+const need = (ctx: TestContext): KollaVenv => needVenv(ctx, kv);
 
 const releaseFile = (k: KollaVenv): string => path.join(k.share, 'etc_examples', 'kolla', 'passwords.yml');
 

@@ -17,7 +17,6 @@ import { UserError } from '../../src/model/errors.js';
 import {
   CIAB_OSISM_SEED_KEY,
   KOLLA_PASSWORD_KEYS,
-  PASSWORDS_MODE,
   randomString,
   renderPasswords,
   type PasswordKind,
@@ -25,9 +24,10 @@ import {
   type RenderedPasswords,
   type SshKeyPair,
 } from '../../src/render/passwords.js';
+import { ensureKollaVenv, needVenv } from '../kolla/harness.js';
+import { skipOrFail } from '../helpers/require.js';
 
 const execFileP = promisify(execFile);
-const REFERENCE = path.join(import.meta.dirname, '..', '..', '..', 'shared', 'reference', 'kolla-ansible', '2026.1', 'etc', 'kolla', 'passwords.yml');
 const KINDS: Record<string, PasswordKind | undefined> = KOLLA_PASSWORD_KEYS;
 const SSH_KEYS = Object.keys(KOLLA_PASSWORD_KEYS).filter((k) => KINDS[k] === 'ssh');
 
@@ -133,8 +133,9 @@ describe('key table (2026.1 contract)', () => {
     ]);
   });
 
-  it.skipIf(!existsSync(REFERENCE))('equals the keys of the reference passwords.yml, in order, ssh keys being the mappings', async () => {
-    const reference = parse(await readFile(REFERENCE, 'utf8')) as Record<string, unknown>;
+  it("equals the keys of the release's passwords.yml (from the pinned package), in order, ssh keys being the mappings", async (ctx) => {
+    const share = needVenv(ctx, await ensureKollaVenv()).share;
+    const reference = parse(await readFile(path.join(share, 'etc_examples', 'kolla', 'passwords.yml'), 'utf8')) as Record<string, unknown>;
     expect(Object.keys(KOLLA_PASSWORD_KEYS)).toEqual(Object.keys(reference));
     const mappings = Object.keys(reference).filter((k) => reference[k] !== null);
     expect(mappings).toEqual(SSH_KEYS);
@@ -147,7 +148,6 @@ describe('a first render (default source: node:crypto)', () => {
     expect(real.file.path).toBe('kolla/passwords.yml');
     expect(real.file.secret).toBe(true);
     expect(real.file.mode).toBe(0o600);
-    expect(PASSWORDS_MODE).toBe(0o600);
   });
 
   it('has every release key, each in the format of its kind', () => {
@@ -199,7 +199,8 @@ describe('a first render (default source: node:crypto)', () => {
     }
   });
 
-  it.skipIf(!existsSync('/usr/bin/ssh-keygen'))('ssh-keygen derives the same public key from the private key', async () => {
+  it('ssh-keygen derives the same public key from the private key', async (ctx) => {
+    if (!existsSync('/usr/bin/ssh-keygen')) skipOrFail(ctx, 'ssh-keygen not installed (apt: openssh-client)');
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ciab-pw-ssh-'));
     try {
       const file = path.join(dir, 'id_rsa');
@@ -228,12 +229,13 @@ describe('a first render (default source: node:crypto)', () => {
     expect(content.endsWith('\n')).toBe(true);
   });
 
-  it("kolla's empty-password precheck finds nothing (and does find the release's blank file)", async () => {
+  it("kolla's empty-password precheck finds nothing (and does find the release's blank file)", async (ctx) => {
     expect(precheckFailures(real.file.content)).toEqual([]);
     // the same regex on a file with blanks: it must catch them, else the check above proves nothing
     expect(precheckFailures('a: 1\nb:\nc:   \n# d:\nnova_ssh_key:\n')).toEqual(['b:', 'c:   ']);
     // 100 blank keys and the 14 private_key: / public_key: lines of the 7 ssh keys
-    if (existsSync(REFERENCE)) expect(precheckFailures(await readFile(REFERENCE, 'utf8')).length).toBe(114);
+    const share = needVenv(ctx, await ensureKollaVenv()).share;
+    expect(precheckFailures(await readFile(path.join(share, 'etc_examples', 'kolla', 'passwords.yml'), 'utf8')).length).toBe(114);
   });
 
   it("kolla's precheck with the real grep finds nothing either", async () => {

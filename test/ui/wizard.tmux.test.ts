@@ -7,6 +7,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { CIAB, runCiab } from '../helpers/cli.js';
 import { writeFixtureFacts } from '../helpers/facts.js';
 import { delay, tempDir } from './helpers.js';
+import { describeIfAvailable } from '../helpers/require.js';
 
 const hasTmux = (() => {
   try {
@@ -53,7 +54,7 @@ afterAll(() => {
   }
 });
 
-describe.skipIf(!hasTmux)('the wizard in a real 80×24 terminal', () => {
+describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tmux is not installed (apt: tmux)', () => {
   test('laptop fixture: hardware → profile → questions → review (save answers) → confirm → done', async () => {
     const dir = tempDir();
     const facts = await writeFixtureFacts('laptop', dir);
