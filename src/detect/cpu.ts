@@ -1,4 +1,5 @@
 // CPU, KVM and the machine itself (vendor, VM or not, firmware).
+import { runProbe } from './probe.js';
 import type { HostReader } from '../env/types.js';
 import type { Cpu, Note, System } from '../model/facts.js';
 import { detectKvm } from './kvm.js';
@@ -83,7 +84,7 @@ export async function detectSystem(reader: HostReader, notes: Note[]): Promise<S
     reader.readText('/sys/class/dmi/id/sys_vendor'),
     reader.readText('/sys/class/dmi/id/product_name'),
     reader.exists('/sys/firmware/efi'),
-    reader.run('systemd-detect-virt', ['--vm'], { timeoutMs: 2000 }),
+    runProbe(reader, 'systemd-detect-virt', ['--vm'], 2000),
     // Containers from their marker files (what systemd-detect-virt --container reads), saving a process.
     reader.exists('/.dockerenv'),
     reader.exists('/run/.containerenv'),
@@ -94,17 +95,26 @@ export async function detectSystem(reader: HostReader, notes: Note[]): Promise<S
   const dmiProduct = product?.trim() || null;
   let hypervisor: string | null = null;
   let virtual: boolean | null = null;
-  if (!virtVm.notFound && !virtVm.timedOut) {
-    const answer = virtVm.stdout.trim();
-    virtual = answer !== '' && answer !== 'none';
+  // `systemd-detect-virt --vm` prints the hypervisor (exit 0) or "none" (exit 1); anything else is no answer.
+  const answer = virtVm.answered ? virtVm.result.stdout.trim() : '';
+  if (answer !== '') {
+    virtual = answer !== 'none';
     hypervisor = virtual ? answer : null;
   } else {
     const fromDmi = DMI_HYPERVISORS.find(([pattern]) => pattern.test(dmiVendor ?? '') || pattern.test(dmiProduct ?? ''));
     const flagged = parseCpuInfo(cpuinfo ?? '').flags.has('hypervisor');
     if (fromDmi) hypervisor = fromDmi[1];
-    virtual = fromDmi !== undefined || flagged ? true : cpuinfo === null ? null : false;
+    const evidence = fromDmi !== undefined || flagged;
+    // Without the tool, no DMI or CPU-flag sign of a hypervisor means bare metal. A probe that ran and failed
+    // proves nothing: the machine is then unknown, not "not a VM".
+    const toolMissing = !virtVm.answered && virtVm.result.notFound;
+    virtual = evidence ? true : toolMissing && cpuinfo !== null ? false : null;
     if (virtual && hypervisor === null) hypervisor = 'unknown';
-    notes.push({ fact: 'system.virtual', message: 'systemd-detect-virt is not available: VM detection used DMI and CPU flags' });
+    const why = virtVm.answered ? 'systemd-detect-virt gave no answer' : virtVm.why;
+    notes.push({
+      fact: 'system.virtual',
+      message: virtual === null ? `${why} and neither DMI nor the CPU flags name a hypervisor: VM or not unknown` : `${why}: VM detection used DMI and CPU flags`,
+    });
   }
   const containerVar = /(?:^|\0)container=([^\0]+)/.exec(initEnv ?? '')?.[1] ?? null;
   const container = dockerenv ? 'docker' : containerenv ? 'podman' : containerVar;

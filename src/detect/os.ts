@@ -1,6 +1,7 @@
 // The operating system around the cloud: distro, kernel, init, python, container engines, time sync,
 // services that clash with kolla, and the TCP ports kolla needs that something already holds.
 import type { HostReader } from '../env/types.js';
+import { runProbe } from './probe.js';
 import { KOLLA_PORTS, type ListeningPort, type Note, type Os } from '../model/facts.js';
 import { kollaHostSupport } from '../model/release.js';
 
@@ -62,8 +63,8 @@ export async function detectOs(reader: HostReader, notes: Note[]): Promise<Os> {
       findExecutable(reader, 'podman'),
       reader.exists('/run/docker.sock'),
       reader.exists('/run/podman/podman.sock'),
-      reader.run('timedatectl', ['show', '--property=NTPSynchronized', '--value'], { timeoutMs: 1500 }),
-      reader.isRoot() ? Promise.resolve(null) : reader.run('sudo', ['-n', 'true'], { timeoutMs: 2000 }),
+      runProbe(reader, 'timedatectl', ['show', '--property=NTPSynchronized', '--value'], 1500),
+      reader.isRoot() ? Promise.resolve(null) : runProbe(reader, 'sudo', ['-n', 'true'], 2000),
       reader.listDir('/etc/netplan'),
       reader.readText('/etc/network/interfaces'),
     ]);
@@ -81,9 +82,16 @@ export async function detectOs(reader: HostReader, notes: Note[]): Promise<Os> {
   );
   const timeService = TIME_SERVICES.find((name) => running.has(name)) ?? null;
   let synchronized: boolean | null = null;
-  const answer = timedatectl.stdout.trim();
-  if (timedatectl.exitCode === 0 && (answer === 'yes' || answer === 'no')) synchronized = answer === 'yes';
-  else notes.push({ fact: 'os.timeSync', message: 'timedatectl gave no answer (no systemd/dbus?): clock synchronization unknown' });
+  const answer = timedatectl.answered ? timedatectl.result.stdout.trim() : '';
+  if (timedatectl.answered && timedatectl.result.exitCode === 0 && (answer === 'yes' || answer === 'no')) synchronized = answer === 'yes';
+  else {
+    const why = timedatectl.answered ? `timedatectl gave no answer (exit ${timedatectl.result.exitCode}; no systemd/dbus?)` : timedatectl.why;
+    notes.push({ fact: 'os.timeSync', message: `${why}: clock synchronization unknown` });
+  }
+  // `sudo -n true` that ran says yes (exit 0) or no (exit 1, "a password is required"); sudo not installed is
+  // a no too. A timed-out or killed sudo says nothing.
+  const passwordlessSudo = sudo === null ? null : sudo.answered ? sudo.result.exitCode === 0 : sudo.result.notFound ? false : null;
+  if (sudo !== null && passwordlessSudo === null && !sudo.answered) notes.push({ fact: 'os.privilege.passwordlessSudo', message: `${sudo.why}: passwordless sudo unknown` });
 
   const pythonVersion = /python(\d+\.\d+)$/.exec(python ?? '')?.[1] ?? null;
   if (pythonVersion === null) notes.push({ fact: 'os.python3', message: 'python3 was not found: kolla-ansible needs Python 3.11 or newer on the host' });
@@ -121,7 +129,7 @@ export async function detectOs(reader: HostReader, notes: Note[]): Promise<Os> {
     timeSync: { synchronized, service: timeService === 'systemd-timesyn' ? 'systemd-timesyncd' : timeService },
     networkConfig,
     services: { clashing },
-    privilege: { root: reader.isRoot(), passwordlessSudo: sudo === null ? null : sudo.exitCode === 0 },
+    privilege: { root: reader.isRoot(), passwordlessSudo },
   };
 }
 

@@ -215,7 +215,10 @@ describeIfAvailable('ciab on a real Debian VM', skipReason, () => {
     // The blocks this VM really has: the skipped ones, and nothing else.
     const blocks = out.findings.filter((f) => f.severity === 'block');
     expect(blocks.filter((f) => !f.skipped)).toEqual([]);
-    expect(blocks.find((f) => f.id === 'time')?.message).toMatch(/not synchronized.*no NTP service/);
+    // The VM's clock is not synchronized; timedatectl may still time out under load (retried once), and then
+    // detection says "unknown" (a warning), never "synchronized".
+    const time = out.findings.find((f) => f.id === 'time');
+    expect(time?.message).toMatch(/not synchronized.*no NTP service|synchronization unknown and no NTP service seen/);
     const plan = out.plan!;
     expect(plan.profile.id).toBe('workshop');
     expect(plan.storage.backend).toBe('lvm');
