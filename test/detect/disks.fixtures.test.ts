@@ -10,15 +10,13 @@ const GB = 1000 ** 3;
 const GiB = 1024 ** 3;
 
 async function detect(host: string, options: Partial<DetectOptions> = {}): Promise<{ disks: Disk[]; notes: Note[]; runs: string[] }> {
-  const recording = loadHostFixture(host);
   const runs: string[] = [];
-  const base = createFixtureHost(recording);
-  const reader = createFixtureHost(recording, {
-    run: async (command, args, opts) => {
-      runs.push([command, ...args].join(' '));
-      return base.run(command, args, opts);
-    },
-  });
+  const reader = createFixtureHost(loadHostFixture(host, ['disks']));
+  const run = reader.run;
+  reader.run = async (command, args, opts) => {
+    runs.push([command, ...args].join(' '));
+    return run(command, args, opts);
+  };
   const notes: Note[] = [];
   const disks = await detectDisks(reader, notes, { uplink: false, loopDevices: false, installerPath: '/root/ciab', ...options });
   for (const disk of disks) DiskSchema.parse(disk);

@@ -5,7 +5,7 @@ import { detectDisks, parseLsblk } from '../../src/detect/disks.js';
 import type { CommandResult } from '../../src/env/types.js';
 import { HostRecording } from '../../src/env/recording.js';
 import type { Disk, Note } from '../../src/model/facts.js';
-import { createFixtureHost, loadHostFixture } from '../fakes/fixture-host.js';
+import { createSparseHost, loadHostFixture } from '../fakes/fixture-host.js';
 
 const LSBLK = 'lsblk -J -b -O';
 const GiB = 1024 ** 3;
@@ -22,7 +22,7 @@ async function detectWith(
 ): Promise<{ disks: Disk[]; notes: Note[] }> {
   const recording = HostRecording.parse({ hostname: 'broken', commands, ...extra });
   const notes: Note[] = [];
-  const disks = await detectDisks(createFixtureHost(recording), notes, OPTIONS);
+  const disks = await detectDisks(createSparseHost(recording), notes, OPTIONS);
   return { disks, notes };
 }
 
@@ -221,8 +221,8 @@ describe('no udev record: lsblk cannot know signatures, blkid -p decides per dev
       ...NODES,
       commands: { [LSBLK]: bare, ...probes, ...blkid('/dev/sdd', { exitCode: 8, stdout: '', stderr: 'blkid: /dev/sdd: ambivalent result (probably more filesystems on the device, use wipefs(8) to see more details)\n' }) },
     });
-    const base = createFixtureHost(recording);
-    const reader = createFixtureHost(recording, { run: async (c, a, o) => (runs.push([c, ...a].join(' ')), base.run(c, a, o)) });
+    const base = createSparseHost(recording);
+    const reader = createSparseHost(recording, { run: async (c, a, o) => (runs.push([c, ...a].join(' ')), base.run(c, a, o)) });
     const notes: Note[] = [];
     const [sda, sdb, sdc, sdd, sr0] = await detectDisks(reader, notes, OPTIONS);
     expect(runs.filter((r) => r.startsWith('blkid')).sort()).toEqual(Object.keys(probes).concat('blkid -p -o export /dev/sdd').sort());
@@ -266,8 +266,8 @@ describe('no udev record: lsblk cannot know signatures, blkid -p decides per dev
   it('a disk udev knows is taken from lsblk as is, only the others are probed', async () => {
     const runs: string[] = [];
     const recording = HostRecording.parse({ hostname: 'half', commands: { [LSBLK]: bare, ...probes }, exists: { ...NODES.exists, '/run/udev/data/b8:48': true } });
-    const base = createFixtureHost(recording);
-    const reader = createFixtureHost(recording, { run: async (c, a, o) => (runs.push([c, ...a].join(' ')), base.run(c, a, o)) });
+    const base = createSparseHost(recording);
+    const reader = createSparseHost(recording, { run: async (c, a, o) => (runs.push([c, ...a].join(' ')), base.run(c, a, o)) });
     const disks = await detectDisks(reader, [], OPTIONS);
     expect(runs).not.toContain('blkid -p -o export /dev/sdd');
     expect(disks.find((d) => d.name === 'sdd')!.usable).toBe(true);

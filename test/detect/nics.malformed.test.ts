@@ -5,7 +5,7 @@ import { DEFAULT_DETECT_OPTIONS } from '../../src/detect/index.js';
 import { HostRecording } from '../../src/env/recording.js';
 import type { CommandResult, HostReader } from '../../src/env/types.js';
 import { Network, Nic, type Note } from '../../src/model/facts.js';
-import { createFixtureHost, loadHostFixture } from '../fakes/fixture-host.js';
+import { createSparseHost, loadHostFixture } from '../fakes/fixture-host.js';
 
 const OPTIONS = { ...DEFAULT_DETECT_OPTIONS, uplink: false };
 const IP_ADDR = 'ip -j -d addr';
@@ -17,14 +17,14 @@ function ok(stdout: string): CommandResult {
 
 /** The server fixture with some parts replaced (or removed with `undefined`). */
 function server(change: (recording: HostRecording) => void): HostRecording {
-  const recording = loadHostFixture('server');
+  const recording = loadHostFixture('server', ['nics', 'fallbacks']);
   change(recording);
   return recording;
 }
 
 async function detect(recording: HostRecording, overrides: Partial<HostReader> = {}) {
   const notes: Note[] = [];
-  const result = await detectNetwork(createFixtureHost(recording, overrides), notes, OPTIONS);
+  const result = await detectNetwork(createSparseHost(recording, overrides), notes, OPTIONS);
   Nic.array().parse(result.nics);
   Network.parse(result.network);
   const nic = (name: string) => result.nics.find((n) => n.name === name);
@@ -191,7 +191,7 @@ describe('DNS and hostname', () => {
   });
 
   it('the resolved stub without its upstream file: the stub stays, noted', async () => {
-    const laptop = loadHostFixture('laptop');
+    const laptop = loadHostFixture('laptop', ['nics', 'fallbacks']);
     delete laptop.files['/run/systemd/resolve/resolv.conf'];
     const { network, notes } = await detect(laptop);
     expect(network.dns).toEqual(['127.0.0.53']);
@@ -199,7 +199,7 @@ describe('DNS and hostname', () => {
   });
 
   it('getent missing: falls back to /etc/hosts, noted', async () => {
-    const laptop = loadHostFixture('laptop');
+    const laptop = loadHostFixture('laptop', ['nics', 'fallbacks']);
     delete laptop.commands['getent ahostsv4 lappy'];
     const { network, notes } = await detect(laptop);
     expect(network.hostnameAddresses).toEqual(['127.0.1.1']);
@@ -217,8 +217,8 @@ describe('DNS and hostname', () => {
 
   it('getent runs with a one-second timeout', async () => {
     const seen: Array<{ args: readonly string[]; timeoutMs: number | undefined }> = [];
-    const recording = loadHostFixture('server');
-    const inner = createFixtureHost(recording);
+    const recording = loadHostFixture('server', ['nics', 'fallbacks']);
+    const inner = createSparseHost(recording);
     await detect(recording, {
       run: async (command, args, options) => {
         if (command === 'getent') seen.push({ args, timeoutMs: options?.timeoutMs });

@@ -20,6 +20,8 @@ const SILENT_FAILURE: CommandResult = { exitCode: 1, stdout: '', stderr: '', not
 /** Detect a fixture host whose `command` gives `failure` (every time, or only the first `times` runs). */
 async function detectWith(host: string, command: string, failure: CommandResult, times = Infinity): Promise<{ facts: HostFacts; calls: number[] }> {
   const recording = loadHostFixture(host);
+  // The test answers for this command; the recorded answer is only used when a retry gets through.
+  if (times === Infinity) for (const key of Object.keys(recording.commands)) if (key.startsWith(`${command} `)) delete recording.commands[key];
   const calls: number[] = [];
   const reader = createFixtureHost(recording);
   const real = reader.run;
