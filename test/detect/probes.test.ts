@@ -6,7 +6,7 @@ import { detectHost } from '../../src/detect/index.js';
 import type { CommandResult } from '../../src/env/types.js';
 import type { HostFacts } from '../../src/model/facts.js';
 import { runHostChecks } from '../../src/preflight/host-checks.js';
-import { loadProfiles } from '../../src/profiles/load.js';
+import { loadProfiles } from '../helpers/inputs.js';
 import { createFixtureHost, loadHostFixture } from '../fakes/fixture-host.js';
 import { FIXTURE_INSTALLER_PATH } from '../helpers/facts.js';
 

@@ -46,13 +46,4 @@ export async function press(stdin: { write(data: string): void }, ...keys: strin
   }
 }
 
-/** Wait until the frame shows this text (the review renders keys in the background). */
-export async function waitFor(frame: () => string | undefined, text: string | RegExp, timeoutMs = 60_000): Promise<string> {
-  const start = Date.now();
-  for (;;) {
-    const current = frame() ?? '';
-    if (typeof text === 'string' ? current.includes(text) : text.test(current)) return current;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${String(text)}; last frame:\n${current}`);
-    await delay(50);
-  }
-}
+export { waitFor, waitForChange } from '../helpers/wait.js';

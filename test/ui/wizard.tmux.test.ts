@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { CIAB, runCiab } from '../helpers/cli.js';
 import { writeFixtureFacts } from '../helpers/facts.js';
+import { waitFor, waitUntil } from '../helpers/wait.js';
 import { delay, tempDir } from './helpers.js';
 import { describeIfAvailable } from '../helpers/require.js';
 
@@ -20,18 +21,20 @@ const hasTmux = (() => {
 
 const SOCKET = `ciab-test-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', 'wizard');
 
-async function waitForScreen(text: string, timeoutMs = 30_000): Promise<string> {
-  const start = Date.now();
-  for (;;) {
-    const current = screen();
-    if (current.includes(text)) return current;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for "${text}"; screen:\n${current}`);
-    await delay(100);
-  }
+const waitForScreen = (text: string | RegExp, timeoutMs = 60_000, pane = 'wizard') =>
+  waitFor(() => tmux('capture-pane', '-p', '-t', pane), text, { timeoutMs, what: `the tmux pane ${pane}` });
+
+/**
+ * Wait until the wizard's terminal is in raw mode. ink draws its first frame before it turns raw mode on, and a
+ * key typed in between arrives cooked (Enter as "\n") and is ignored: a person would press it again.
+ */
+async function waitForRawMode(pane: string): Promise<void> {
+  const tty = tmux('display-message', '-p', '-t', pane, '#{pane_tty}').trim();
+  await waitUntil(() => /(^|\s)-icanon(\s|$)/.test(execFileSync('stty', ['-a', '-F', tty], { encoding: 'utf8' })), `${tty} is in raw mode`);
 }
 
+// Keys are paced as a person types; what they do is always waited for on the screen.
 async function keys(...names: string[]): Promise<void> {
   for (const name of names) {
     tmux('send-keys', '-t', 'wizard', name);
@@ -41,7 +44,7 @@ async function keys(...names: string[]): Promise<void> {
 
 async function type(text: string): Promise<void> {
   tmux('send-keys', '-t', 'wizard', '-l', text);
-  await delay(200);
+  await delay(150);
 }
 
 afterAll(() => {
@@ -70,10 +73,18 @@ describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tm
     const hardware = await waitForScreen('Hardware — what lappy offers a cloud');
     expect(hardware).toContain('● Hardware › ○ Profile');
     for (const line of hardware.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    await waitForRawMode('wizard');
     await keys('Enter');
     expect(await waitForScreen('Profile — which cloud fits')).toContain('› workshop  ✔ recommended');
     await keys('Enter');
     expect(await waitForScreen('Questions — the workshop cloud')).toContain('every question has an answer');
+    // Change answers before saving, so an answer the saved file dropped would change the plan: the floating
+    // network (its gateway and pool follow it).
+    await keys('Down', 'Down', 'Enter', 'C-u');
+    await type('10.77.0.0/24');
+    await waitForScreen('✔ looks right');
+    await keys('Enter');
+    expect(await waitForScreen('10.77.0.0/24 (yours)')).toContain('10.77.0.1 (detected)');
     await keys('Tab');
     const review = await waitForScreen('files to write in', 90_000);
     expect(review).toContain('• network  create bridge ciab-br0');
@@ -88,7 +99,7 @@ describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tm
     const done = await waitForScreen('Done — the configuration is written');
     expect(done).toContain(`Wrote the Workshop configuration in ${out}`);
     await keys('Enter');
-    for (let i = 0; i < 50 && !existsSync(exitFile); i += 1) await delay(100);
+    await waitUntil(() => existsSync(exitFile), 'the wizard has exited');
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
 
     expect(readFileSync(path.join(out, 'kolla', 'globals.yml'), 'utf8')).toContain('network_interface: wlp0s20f3');
@@ -97,12 +108,21 @@ describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tm
     expect(answers).toContain('profile: workshop');
     expect(answers).toContain('admin_password: null');
 
-    // The saved answers file reproduces the plan.
+    expect(answers).toContain('10.77.0.0/24');
+
+    // The saved answers file reproduces the plan the wizard wrote (its own state), which is not the default plan.
     const empty = tempDir();
-    const fromWizard = await runCiab(['plan', '--json', '--facts', facts, '--state-dir', empty, '--skip-check', 'ports', '--skip-check', 'services']);
-    const fromFile = await runCiab(['plan', '--json', '--facts', facts, '--state-dir', empty, '--answers', saved]);
-    expect(fromFile.code).toBe(0);
-    expect(JSON.parse(fromFile.stdout).plan).toEqual(JSON.parse(fromWizard.stdout).plan);
+    const plan = async (args: string[]) => {
+      const result = await runCiab(['plan', '--json', '--facts', facts, ...args]);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout).plan as unknown;
+    };
+    const fromWizard = await plan(['--state-dir', state, '--skip-check', 'ports', '--skip-check', 'services']);
+    const fromFile = await plan(['--state-dir', empty, '--answers', saved]);
+    const byDefault = await plan(['--state-dir', empty, '--skip-check', 'ports', '--skip-check', 'services']);
+    expect(JSON.stringify(fromWizard)).toContain('10.77.0.0/24');
+    expect(fromFile).toEqual(fromWizard);
+    expect(byDefault).not.toEqual(fromWizard);
   }, 180_000);
 
   test('Ctrl-C leaves the terminal clean and writes nothing', async () => {
@@ -111,15 +131,12 @@ describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tm
     const exitFile = path.join(dir, 'exit');
     const command = `env -u CI ${process.execPath} ${CIAB} install --facts ${facts} --out ${path.join(dir, 'out')} --state-dir ${dir}; echo $? > ${exitFile}; stty -a | grep -o -- '-\\?icanon' > ${dir}/stty; sleep 600`;
     tmux('new-session', '-d', '-s', 'ctrlc', '-x', '80', '-y', '24', '-e', 'NO_COLOR=1', command);
-    const start = Date.now();
-    while (!tmux('capture-pane', '-p', '-t', 'ctrlc').includes('Hardware —')) {
-      if (Date.now() - start > 30_000) throw new Error('wizard did not open');
-      await delay(100);
-    }
+    await waitForScreen('Hardware —', 60_000, 'ctrlc');
+    await waitForRawMode('ctrlc');
     tmux('send-keys', '-t', 'ctrlc', 'Enter');
-    await delay(300);
+    await waitForScreen('Profile —', 30_000, 'ctrlc');
     tmux('send-keys', '-t', 'ctrlc', 'C-c');
-    for (let i = 0; i < 50 && !existsSync(`${dir}/stty`); i += 1) await delay(100);
+    await waitUntil(() => existsSync(`${dir}/stty`), 'the wizard has exited and stty has run');
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('130');
     expect(readFileSync(`${dir}/stty`, 'utf8').trim()).toBe('icanon'); // raw mode is off again
     expect(tmux('capture-pane', '-p', '-t', 'ctrlc')).toContain('cancelled — nothing on this machine was changed');

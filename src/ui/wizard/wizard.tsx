@@ -2,7 +2,7 @@
 // the screens. Everything it knows comes through the WizardModel (view data and callbacks); saving the answers file is a callback.
 import { defaultTheme, extendTheme, ThemeProvider } from '@inkjs/ui';
 import { useApp, useInput, useStdout } from 'ink';
-import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import type { WizardModel as Installer } from '../../model/wizard.js';
 import type { FlatAnswers } from '../../model/questions.js';
 import { createStyle } from '../style.js';
@@ -71,8 +71,15 @@ export function Wizard({ installer, saveAnswers, hasSecrets = false, colour, onE
     maxScroll = maxScrollOf(fileLines(state.rendered.value, state.viewing), size.columns, body - 1);
   }
 
+  // ink re-subscribes the input handler in a passive effect, after the new frame is on screen: a key typed in
+  // between reaches the previous handler. It reads the limits of the frame on screen from this ref, set in the
+  // same commit that draws the frame.
+  const limits = useRef({ page: 1, maxScroll: 0 });
+  useLayoutEffect(() => {
+    limits.current = { page: Math.max(1, body - 4), maxScroll };
+  });
   useInput((input, key) => {
-    dispatch({ type: 'key', input, key: key as Keys, page: Math.max(1, body - 4), maxScroll });
+    dispatch({ type: 'key', input, key: key as Keys, ...limits.current });
   });
 
   const rendering = useRef<object | null>(null);
