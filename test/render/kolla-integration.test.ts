@@ -11,6 +11,7 @@ import { HOST_TEMPLATES, testEnv } from '../helpers/inputs.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
 import { renderFiles } from '../../src/render/index.js';
 import { FIXTURE_PLANS, fixturePlan } from '../helpers/plans.js';
+import { fastRandom } from '../helpers/random.js';
 import { ensureKollaVenv, evaluateKollaVariables, inventoryGraph, needVenv, syntaxCheckSite, type KollaVenv, type VenvUnavailable } from '../kolla/harness.js';
 
 let venv: KollaVenv | VenvUnavailable;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   for (const spec of FIXTURE_PLANS) {
     const plan = await fixturePlan(spec.name);
     const dir = path.join(work, spec.name);
-    const { files } = await renderFiles({ plan, answers: {}, adminPassword: null, existingPasswords: null, templates: HOST_TEMPLATES });
+    const { files } = await renderFiles({ plan, answers: {}, adminPassword: null, existingPasswords: null, templates: HOST_TEMPLATES, random: fastRandom(spec.name) });
     await writeFileSet(testEnv.files, dir, await compareWithDisk(testEnv.files, dir, files));
     rendered[spec.name] = { dir, plan };
   }

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { parseDocument } from 'yaml';
 import { CIAB_OSISM_SEED_KEY, KOLLA_PASSWORD_KEYS, renderPasswords, type PasswordKind, type RenderedPasswords } from '../../src/render/passwords.js';
+import { fastRandom } from '../helpers/random.js';
 import { cleanupKollaHarness, ensureKollaVenv, needVenv, kollaPasswordKeys, type KollaVenv, type VenvUnavailable } from '../kolla/harness.js';
 
 const execFileP = promisify(execFile);
@@ -28,7 +29,7 @@ beforeAll(async () => {
   kv = await ensureKollaVenv();
   if ('skip' in kv) return;
   work = await mkdtemp(path.join(os.tmpdir(), 'ciab-pw-kolla-'));
-  ours = await renderPasswords({ existing: null, adminPassword: ADMIN });
+  ours = await renderPasswords({ existing: null, adminPassword: ADMIN, random: fastRandom('passwords-kolla') });
   oursFile = path.join(work, 'ours.yml');
   await writeFile(oursFile, ours.file.content, { mode: ours.file.mode });
 }, 600_000);
@@ -165,7 +166,7 @@ describe('kolla-ansible 2026.1 package (pinned venv)', () => {
     const old = await safeLoad(k, oldFile);
 
     const kolla = await safeLoad(k, await genpwd(k, await mergepwd(k, oldFile, 'old-merged.yml'), 'old-merged-genpwd.yml'));
-    const again = await renderPasswords({ existing: oldText, adminPassword: null });
+    const again = await renderPasswords({ existing: oldText, adminPassword: null, random: fastRandom('old-release') });
     const mine = await safeLoad(k, await (async () => {
       const f = path.join(work, 'old-ours.yml');
       await writeFile(f, again.file.content, { mode: 0o600 });
