@@ -14,7 +14,8 @@ import type { DeploymentPlan } from '../../src/model/plan.js';
 import { HOST_TEMPLATES, loadProfiles } from '../helpers/inputs.js';
 import { renderHostFiles } from '../../src/render/host.js';
 import { fixtureFacts } from '../helpers/facts.js';
-import { ensureKollaVenv, type KollaVenv } from '../kolla/harness.js';
+import { ensureKollaVenv, needVenv, type KollaVenv } from '../kolla/harness.js';
+import { describeIfAvailable, skipOrFail } from '../helpers/require.js';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 const ANSIBLE = path.join(REPO, 'ansible');
@@ -36,7 +37,6 @@ function unavailable(): string | null {
   return null;
 }
 const skipReason = unavailable();
-if (skipReason) console.warn(`network.netns.test: skipped: ${skipReason}`);
 
 const run = (command: string, args: string[]): string => execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const ipIn = (ns: string, ...args: string[]) => run('ip', ['-n', ns, ...args]);
@@ -84,7 +84,7 @@ function sandboxState(root: string) {
   };
 }
 
-describe.skipIf(skipReason !== null)(`prepare-host network parts in network namespaces${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+describeIfAvailable('prepare-host network parts in network namespaces', skipReason, () => {
   let kv: KollaVenv | undefined;
   let venvSkip = '';
   let dir = '';
@@ -187,7 +187,7 @@ describe.skipIf(skipReason !== null)(`prepare-host network parts in network name
   });
 
   const needVenv = (ctx: { skip(note?: string): never }) => {
-    if (!kv) ctx.skip(venvSkip || 'kolla venv unavailable');
+    if (!kv) skipOrFail(ctx, venvSkip || 'kolla venv unavailable');
   };
 
   it('brings up the bridge, veth pair and NAT, fixes /etc/hosts, and adds the interfaces.d source line', (ctx) => {
@@ -320,8 +320,8 @@ describe('prepare-host network parts in --check mode on this machine', () => {
 
   it('changes no file', async (ctx) => {
     const venv = await ensureKollaVenv();
-    if ('skip' in venv) ctx.skip(venv.skip);
-    if (process.getuid?.() !== 0) ctx.skip('needs root to read the host like prepare-host does');
+    needVenv(ctx, venv);
+    if (process.getuid?.() !== 0) skipOrFail(ctx, 'needs root to read the host like prepare-host does');
     const kv = venv as KollaVenv;
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'ciab-net-check-'));
     try {

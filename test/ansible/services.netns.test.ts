@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCiab } from '../helpers/cli.js';
 import { writeFixtureFacts } from '../helpers/facts.js';
 import { PARTS, PREPARE_HOST, REPO, TEARDOWN, describeRun, runPlaybook } from './hostprep-harness.js';
+import { describeIfAvailable } from '../helpers/require.js';
 
 const NS = `ciab-svc-${process.pid % 100000}${randomBytes(2).toString('hex')}`;
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
@@ -23,7 +24,6 @@ function unavailable(): string | null {
   return null;
 }
 const skipReason = unavailable();
-if (skipReason) console.warn(`services.netns.test: skipped: ${skipReason}`);
 
 // Binds, listens, then says so with a file: the wrapper waits for that file, not for a fixed time.
 const LISTEN_PY = `import signal, socket, sys
@@ -55,7 +55,7 @@ done
 exec "$@"
 `;
 
-describe.skipIf(skipReason !== null)(`prepare-host time-sync and services in a network and PID namespace${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+describeIfAvailable('prepare-host time-sync and services in a network and PID namespace', skipReason, () => {
   let dir = '';
   let config = '';
   let root = '';

@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCiab } from '../helpers/cli.js';
 import { writeFixtureFacts } from '../helpers/facts.js';
 import { PARTS, PREPARE_HOST, TEARDOWN, changedTasks, describeRun, runPlaybook } from './hostprep-harness.js';
+import { describeIfAvailable } from '../helpers/require.js';
 
 const isRoot = process.getuid?.() === 0;
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 const missing = ['losetup', 'mkfs.ext4', 'wipefs', 'lsblk', 'pvs', 'vgcreate', 'mount'].filter((t) => !has(t));
 const skipReason = !isRoot ? 'not root' : missing.length > 0 ? `missing ${missing.join(', ')} (apt: util-linux e2fsprogs lvm2)` : null;
-if (skipReason) console.warn(`storage.loop.test: skipped: ${skipReason}`);
 
 const ENV = { ...process.env, LVM_SUPPRESS_FD_WARNINGS: '1', LC_ALL: 'C' };
 const sh = (command: string, args: string[]) => execFileSync(command, args, { env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -26,7 +26,7 @@ const pvOf = (device: string) => quietly('pvs', ['--noheadings', '-o', 'vg_name'
 const ONLY_STORAGE = [...PARTS.filter((p) => p !== 'storage'), 'packages'];
 const TEARDOWN_ONLY_STORAGE = ['kolla-venv', 'container-engine', 'ca-certificates', 'network', 'hosts-file'];
 
-describe.skipIf(skipReason !== null)(`storage on real loop devices${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+describeIfAvailable('storage on real loop devices', skipReason, () => {
   const pid = process.pid;
   const vgDisk = `ciabt${pid}d`;
   const vgFile = `ciabt${pid}f`;
