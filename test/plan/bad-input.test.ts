@@ -1,10 +1,18 @@
 // Bad answers files, profiles and flags: each ends with exit code 2 and one line naming file, line and key —
-// never a stack trace, never a half-written file. Runs the real CLI as a user would.
+// never a stack trace, never a half-written file. The answers-file and profile cases run the CLI in this process
+// (runCli over an Env with injected streams: no process start per case); the flag cases, a missing answers
+// file and the good-file control run the real CLI as a user would, so the process's own exit path stays covered.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCiab } from '../helpers/cli.js';
+import { runCiabInProcess as runInProcess } from '../helpers/in-process.js';
+import { HostRecording } from '../../src/env/recording.js';
+import { createFixtureHost } from '../fakes/fixture-host.js';
+
+/** In this process, over a host that fails the test if read at all: with --facts the machine is not read. */
+const runCiabInProcess = (args: string[]) => runInProcess(args, { host: createFixtureHost({ ...HostRecording.parse({ hostname: 'never-read' }), absent: [] }) });
 import { writeFixtureFacts } from '../helpers/facts.js';
 
 let dir: string;
@@ -85,7 +93,7 @@ describe('bad answers files', () => {
   it.each(ANSWERS_CASES)('%s', async (_name, text, pattern) => {
     const file = path.join(dir, `answers-${Math.random().toString(36).slice(2)}.yaml`);
     writeFileSync(file, text);
-    const result = await runCiab(['plan', '--facts', serverFacts, '--answers', file, '--state-dir', dir]);
+    const result = await runCiabInProcess(['plan', '--facts', serverFacts, '--answers', file, '--state-dir', dir]);
     expectCleanUsageError(result, new RegExp(`^ciab: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${pattern.source.startsWith(':') ? '' : '.*'}${pattern.source}`));
   });
 
@@ -123,7 +131,7 @@ describe('bad profiles', () => {
     const file = path.join(profiles, 'workshop.yaml');
     const edited = edit(readFileSync(file, 'utf8'));
     writeFileSync(file, edited);
-    const result = await runCiab(['plan', '--facts', laptopFacts, '--profiles', profiles, '--state-dir', dir]);
+    const result = await runCiabInProcess(['plan', '--facts', laptopFacts, '--profiles', profiles, '--state-dir', dir]);
     expectCleanUsageError(result, pattern);
   });
 });
