@@ -8,9 +8,9 @@ import type { HostFacts } from '../../src/model/facts.js';
 import { runHostChecks } from '../../src/preflight/host-checks.js';
 import { loadProfiles } from '../helpers/inputs.js';
 import { createFixtureHost, loadHostFixture } from '../fakes/fixture-host.js';
-import { FIXTURE_INSTALLER_PATH } from '../helpers/facts.js';
+import { FIXTURE_INSTALLER_PATH, KVM_PROBE_SCRIPT } from '../helpers/facts.js';
 
-const OPTIONS = { uplink: true, installerPath: FIXTURE_INSTALLER_PATH };
+const OPTIONS = { uplink: true, installerPath: FIXTURE_INSTALLER_PATH, kvmProbeScript: KVM_PROBE_SCRIPT };
 const timeFindings = async (facts: HostFacts) => runHostChecks(facts, (await loadProfiles())[0]!).filter((f) => f.id === 'time');
 
 const TIMED_OUT: CommandResult = { exitCode: -1, stdout: '', stderr: '', notFound: false, timedOut: true };
