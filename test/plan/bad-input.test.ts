@@ -145,7 +145,7 @@ describe('bad flags', () => {
     ['bad flag value', ['plan', '--facts', '/nonexistent/facts.json'], /^ciab: \/nonexistent\/facts\.json: cannot read the facts file \(no such file\)/],
     ['unknown check id', ['plan', '--skip-check', 'nosuch'], /^ciab: --skip-check: unknown check id "nosuch"/],
     ['unknown profile', ['plan', '--profile', 'huge'], /^ciab: --profile: unknown profile "huge"/],
-    ['facts file that is not facts', ['plan', '--facts', '/etc/os-release'], /^ciab: \/etc\/os-release:1:\d+: /],
+    ['facts file that is not facts', ['plan', '--facts', '/etc/os-release'], /^ciab: \/etc\/os-release: not a host file: expected HostFacts/],
   ];
   it.each(cases)('%s', async (_name, args, pattern) => {
     const result = await runCiab(args, { env: { CIAB_STATE_DIR: dir } });
