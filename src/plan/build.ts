@@ -211,6 +211,12 @@ function kollaVariables(i: KollaInputs): Record<string, KollaVar> {
     };
   }
   Object.assign(v, serviceSwitches(i.services));
+  if (i.services.includes('designate')) {
+    // With designate, neutron's DNS integration is on (roles/neutron/defaults), and kolla's neutron precheck
+    // refuses its default "openstacklocal": the domain must be real and end with a dot (DEPLOY-AUDIT K1).
+    v.neutron_dns_domain = { value: `${i.answers.domain}.`, why: `instances' DNS names live in ${i.answers.domain} (designate zone); kolla requires the trailing dot` };
+    v.designate_ns_record = { value: `ns1.${i.answers.domain}`, why: `the NS record of designate's zones, instead of kolla's ns1.example.org` };
+  }
   if (i.backend === 'lvm' || i.backend === 'lvm-file') {
     v.enable_cinder_backend_lvm = { value: true, why: i.backend === 'lvm' ? 'volumes in an LVM volume group on the spare disk' : 'volumes in an LVM volume group on a loop file' };
     v.cinder_volume_group = { value: CINDER_VG, why: 'the volume group the prepare-host phase creates' };

@@ -232,7 +232,7 @@ export const QUESTIONS: readonly Question[] = [
   {
     key: 'domain',
     title: 'DNS domain',
-    help: 'The domain of this cloud: the API name (api.DOMAIN) in the TLS certificate and the zone designate serves.',
+    help: 'The domain of this cloud: the host\'s full name in /etc/hosts (HOST.DOMAIN) and, with designate (sandbox), the DNS zone of instances (neutron_dns_domain) and the name of designate\'s name server (ns1.DOMAIN). The TLS certificate names the API address (kolla issues it for the IP).',
     kind: 'text',
     fallback: 'cloud.internal',
     validate: (value) =>

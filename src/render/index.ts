@@ -23,6 +23,8 @@ export interface RenderInput {
   existingPasswordsFile?: string;
   /** templates/host/* texts (see app/inputs.ts loadHostTemplates). */
   templates: HostTemplates;
+  /** The absolute folder the tree is written to: kolla's CONFIG_DIR is <outDir>/kolla (the CA lives below it). */
+  outDir?: string;
   random?: RandomSource;
 }
 

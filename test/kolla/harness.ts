@@ -45,7 +45,7 @@ export interface EvaluateResult extends RunResult {
 // ---------------------------------------------------------------------------------------------------------
 // process helpers
 
-function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
+export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(
       command,
@@ -65,7 +65,7 @@ function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv
 }
 
 let harnessTmp: string | undefined;
-async function tmpRoot(): Promise<string> {
+export async function tmpRoot(): Promise<string> {
   if (!harnessTmp) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ciab-kolla-harness-'));
     harnessTmp = dir;
@@ -86,7 +86,7 @@ export async function cleanupKollaHarness(): Promise<void> {
  * ./ansible.cfg, ~/.ansible.cfg or /etc/ansible/ansible.cfg of the machine cannot change the result
  * (kolla-ansible ships no ansible.cfg, so an empty one is what kolla sees by default).
  */
-async function ansibleEnv(kv: KollaVenv): Promise<NodeJS.ProcessEnv> {
+export async function ansibleEnv(kv: KollaVenv): Promise<NodeJS.ProcessEnv> {
   const root = await tmpRoot();
   const cfg = path.join(root, 'ansible.cfg');
   if (!existsSync(cfg)) await writeFile(cfg, '# intentionally empty: kolla-ansible ships no ansible.cfg\n');
@@ -146,7 +146,7 @@ export function ensureKollaVenv(): Promise<KollaVenv | VenvUnavailable> {
   return venvPromise;
 }
 
-function requireVenv(): KollaVenv {
+export function requireVenv(): KollaVenv {
   if (!currentVenv) throw new Error('call ensureKollaVenv() first (and skip when it returns {skip})');
   return currentVenv;
 }
@@ -185,7 +185,7 @@ async function globalsDFiles(configDir: string): Promise<string[]> {
  * The extra-vars part of kolla-ansible's build_args, in its order:
  * -e @globals.yml -e @passwords.yml [-e @globals.d/*] [per-command vars] -e CONFIG_DIR=<configdir>
  */
-async function kollaExtraVars(configDir: string, commandVars: Record<string, string>): Promise<string[]> {
+export async function kollaExtraVars(configDir: string, commandVars: Record<string, string>): Promise<string[]> {
   const abs = path.resolve(configDir);
   const args = ['-e', `@${path.join(abs, 'globals.yml')}`, '-e', `@${path.join(abs, 'passwords.yml')}`];
   for (const f of await globalsDFiles(abs)) args.push('-e', `@${f}`);
@@ -255,7 +255,7 @@ function truthy(v: unknown): boolean {
   return false;
 }
 
-async function readYamlMap(file: string): Promise<Record<string, unknown>> {
+export async function readYamlMap(file: string): Promise<Record<string, unknown>> {
   if (!existsSync(file)) return {};
   const data: unknown = parseYaml(await readFile(file, 'utf8'));
   return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
@@ -271,7 +271,7 @@ async function readYamlMap(file: string): Promise<Record<string, unknown>> {
  * (openstack_service_workers), os_family (cinder_target_helper) and python.executable (baremetal
  * ansible_python_interpreter). The fake values are plausible for a Debian 12 single node.
  */
-async function fakeFacts(configDir: string, hostVars: Record<string, Record<string, unknown>>, opts: EvaluateOptions): Promise<Record<string, unknown>> {
+export async function fakeFacts(configDir: string, hostVars: Record<string, Record<string, unknown>>, opts: EvaluateOptions): Promise<Record<string, unknown>> {
   const globals = await readYamlMap(path.join(configDir, 'globals.yml'));
   for (const f of await globalsDFiles(configDir)) Object.assign(globals, await readYamlMap(f));
   const sources: Record<string, unknown>[] = [globals, ...Object.values(hostVars)];

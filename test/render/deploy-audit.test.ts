@@ -1,0 +1,94 @@
+// The deploy audit (shared/docs/DEPLOY-AUDIT.md §3/§4), as a table: every profile, rendered from every recorded
+// host that fits it, must not reproduce a would-fail-deploy finding. Where kolla-ansible itself decides (its
+// precheck asserts, its role defaults), the pinned release decides here too (test/kolla/prechecks.ts).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { compareWithDisk, writeFileSet } from '../../src/app/write-files.js';
+import type { FileSet } from '../../src/model/files.js';
+import type { DeploymentPlan } from '../../src/model/plan.js';
+import { renderFiles } from '../../src/render/index.js';
+import { HOST_TEMPLATES, testEnv } from '../helpers/inputs.js';
+import { fixtureSession } from '../helpers/plans.js';
+import { cleanupKollaHarness, ensureKollaVenv } from '../kolla/harness.js';
+import { runKollaPrechecks, type PrecheckRole } from '../kolla/prechecks.js';
+
+/** Blockers that describe the moment of recording (busy ports, running services, no uplink), not the hardware. */
+const TRANSIENT = new Set(['ports', 'services', 'uplink']);
+
+interface Case {
+  name: string;
+  host: string;
+  profile: string;
+  /** Answers beyond the profile (YAML body). */
+  answers?: string;
+}
+
+/** Every profile on every recorded host that fits it (checked below against the ranking), plus the answer variants the audit names. */
+export const AUDIT_CASES: Case[] = [
+  { name: 'server-sandbox', host: 'server', profile: 'sandbox', answers: 'network:\n  vip: 198.51.100.250\ndomain: demo.example.org\n' },
+  {
+    name: 'server-edge-proxy',
+    host: 'server',
+    profile: 'edge',
+    answers: 'network:\n  vip: 198.51.100.250\nproxy:\n  http: http://proxy.example.org:3128\n  https: http://proxy.example.org:3128\n  no_proxy: .example.org,10.0.0.0/8\n',
+  },
+  { name: 'server-workshop', host: 'server', profile: 'workshop' },
+  { name: 'laptop-workshop', host: 'laptop', profile: 'workshop' },
+  { name: 'cloud-vm-workshop-mirror', host: 'cloud-vm', profile: 'workshop', answers: 'images:\n  registry: registry.workshop.lan:5000\n' },
+];
+
+const work = mkdtempSync(path.join(tmpdir(), 'ciab-audit-'));
+let venvSkip: string | null = null;
+const rendered: Record<string, { dir: string; plan: DeploymentPlan; files: FileSet; fits: boolean }> = {};
+
+beforeAll(async () => {
+  const venv = await ensureKollaVenv();
+  if ('skip' in venv) venvSkip = venv.skip;
+  for (const c of AUDIT_CASES) {
+    const session = await fixtureSession(c.host, `profile: ${c.profile}\n${c.answers ?? ''}`, [...TRANSIENT]);
+    const rank = session.ranking.profiles.find((p) => p.profile.id === c.profile)!;
+    if (!session.plan) throw new Error(`${c.name}: incomplete: ${session.resolution.missing.join(', ')}`);
+    const dir = path.join(work, c.name);
+    const { files } = await renderFiles({ plan: session.plan, answers: {}, adminPassword: null, existingPasswords: null, templates: HOST_TEMPLATES, outDir: dir });
+    await writeFileSet(testEnv.files, dir, await compareWithDisk(testEnv.files, dir, files));
+    rendered[c.name] = { dir, plan: session.plan, files, fits: rank.blockers.every((b) => TRANSIENT.has(b.id)) };
+  }
+}, 300_000);
+afterAll(async () => {
+  await cleanupKollaHarness();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const globalsOf = (name: string) => parseYaml(rendered[name]!.files.find((f) => f.path === 'kolla/globals.yml')!.content) as Record<string, unknown>;
+const fileOf = (name: string, p: string) => rendered[name]!.files.find((f) => f.path === p);
+
+describe.each(AUDIT_CASES.map((c) => c.name).filter((n) => !process.env.CIAB_AUDIT_CASE || n === process.env.CIAB_AUDIT_CASE))('%s', (name) => {
+  const kolla = () => path.join(rendered[name]!.dir, 'kolla');
+  const prechecks = async (roles: PrecheckRole[]) => {
+    const { plan } = rendered[name]!;
+    return runKollaPrechecks(kolla(), path.join(kolla(), 'inventory'), roles, { hostAddress: plan.host.managementIp });
+  };
+
+  it('is a profile the recorded host fits', () => {
+    expect(rendered[name]!.fits).toBe(true);
+  });
+
+  it('K1: kolla\'s neutron precheck passes (neutron_dns_domain with designate)', async (ctx) => {
+    if (venvSkip) ctx.skip(venvSkip);
+    const result = await prechecks([{ role: 'neutron' }]);
+    if (globalsOf(name).enable_designate === true) expect(result.ran).toContain("neutron: Checking if neutron's dns domain has proper value");
+    expect(result.failures).toEqual([]);
+  }, 300_000);
+
+  it('K2/K3: kolla\'s octavia precheck passes (no amphora certificates, no jobboard without valkey)', async (ctx) => {
+    if (venvSkip) ctx.skip(venvSkip);
+    const result = await prechecks([{ role: 'octavia' }]);
+    if (globalsOf(name).enable_octavia === true) expect(result.ran).toContain('octavia: Checking whether Valkey is enabled for Octavia Jobboard');
+    expect(result.failures).toEqual([]);
+  }, 300_000);
+});
+
+void fileOf;
