@@ -37,6 +37,8 @@ export interface PrecheckResult extends RunResult {
   ran: string[];
   /** "role: task" of precheck tasks that need a live host and were not run. */
   leftOut: string[];
+  /** The requested variables, by role, as kolla evaluated them (absent when the role did not run). */
+  values: Record<string, Record<string, unknown>>;
 }
 
 type Task = Record<string, unknown>;
@@ -69,6 +71,8 @@ export function precheckTasks(tasks: Task[]): { kept: Task[]; leftOut: string[] 
 export interface PrecheckRole {
   role: string;
   when?: string;
+  /** Variables to report as kolla evaluates them inside the role (role defaults included): `values[role][name]`. */
+  values?: string[];
 }
 
 export async function runKollaPrechecks(configDir: string, inventoryPath: string, roles: PrecheckRole[], opts: EvaluateOptions = {}): Promise<PrecheckResult> {
@@ -92,7 +96,7 @@ export async function runKollaPrechecks(configDir: string, inventoryPath: string
 
   const leftOut: string[] = [];
   const plays: unknown[] = [];
-  for (const { role, when } of roles) {
+  for (const { role, when, values } of roles) {
     const source = path.join(ansibleDir, 'roles', role);
     const tasks = parseYaml(await readFile(path.join(source, 'tasks', 'precheck.yml'), 'utf8')) as Task[];
     const { kept, leftOut: out } = precheckTasks(tasks);
@@ -100,7 +104,11 @@ export async function runKollaPrechecks(configDir: string, inventoryPath: string
     const copy = path.join(dir, 'roles', `ciab-precheck-${role}`);
     await mkdir(path.join(copy, 'tasks'), { recursive: true });
     for (const sub of ['defaults', 'vars']) if (existsSync(path.join(source, sub))) await symlink(path.join(source, sub), path.join(copy, sub));
-    await writeFile(path.join(copy, 'tasks', 'main.yml'), stringifyYaml(kept.length ? kept : [{ name: 'no checks', 'ansible.builtin.meta': 'noop' }]));
+    const report = values?.length
+      ? [{ name: 'Report values', 'ansible.builtin.debug': { msg: `CIAB_VALUES ${role} {{ dict(ciab_names | zip(query('ansible.builtin.vars', *ciab_names))) | to_json }}` }, vars: { ciab_names: values } }]
+      : [];
+    const all = [...kept, ...report];
+    await writeFile(path.join(copy, 'tasks', 'main.yml'), stringifyYaml(all.length ? all : [{ name: 'no checks', 'ansible.builtin.meta': 'noop' }]));
     plays.push({
       name: `Prechecks of ${role}`,
       hosts: 'all',
@@ -124,11 +132,17 @@ export async function runKollaPrechecks(configDir: string, inventoryPath: string
   });
   if (process.env.CIAB_DEBUG_PRECHECKS) console.log(res.stdout);
 
+  const reported: Record<string, Record<string, unknown>> = {};
+  for (const m of res.stdout.matchAll(/^ok: \[[^\]]+\] => (\{.*\})$/gm)) {
+    const msg = String((JSON.parse(m[1]!) as { msg?: unknown }).msg ?? '');
+    const hit = /^CIAB_VALUES (\S+) (.*)$/s.exec(msg);
+    if (hit) reported[hit[1]!] = JSON.parse(hit[2]!) as Record<string, unknown>;
+  }
   const failures: PrecheckFailure[] = [];
   const ran: string[] = [];
   for (const section of res.stdout.split(/^TASK \[/m).slice(1)) {
     const head = /^ciab-precheck-([^ ]+) : (.*?)\] \**$/m.exec(section);
-    if (!head) continue;
+    if (!head || head[2] === 'Report values') continue;
     const [, role, task] = head;
     ran.push(`${role}: ${task}`);
     for (const m of section.matchAll(/^(?:fatal|failed): \[[^\]]+\](?: \(item=[^)]*\))?: FAILED! => (.*)$|^failed: \[[^\]]+\] \(item=[^)]*\) => (.*)$/gm)) {
@@ -145,5 +159,5 @@ export async function runKollaPrechecks(configDir: string, inventoryPath: string
     }
   }
   if (res.exitCode !== 0 && failures.length === 0) failures.push({ role: '(playbook)', task: '(run)', message: (res.stderr || res.stdout).trim().split('\n').slice(-5).join('\n') });
-  return { ...res, failures, ran, leftOut };
+  return { ...res, failures, ran, leftOut, values: reported };
 }

@@ -85,9 +85,12 @@ describe.each(AUDIT_CASES.map((c) => c.name).filter((n) => !process.env.CIAB_AUD
 
   it('K2/K3: kolla\'s octavia precheck passes (no amphora certificates, no jobboard without valkey)', async (ctx) => {
     if (venvSkip) ctx.skip(venvSkip);
-    const result = await prechecks([{ role: 'octavia' }]);
-    if (globalsOf(name).enable_octavia === true) expect(result.ran).toContain('octavia: Checking whether Valkey is enabled for Octavia Jobboard');
+    const result = await prechecks([{ role: 'octavia', values: ['octavia_provider_drivers', 'enable_octavia_jobboard', 'octavia_auto_configure'] }]);
     expect(result.failures).toEqual([]);
+    if (globalsOf(name).enable_octavia === true) {
+      // kolla's own evaluation: no amphora anywhere, so no certificates phase, no jobboard, no lb-mgmt-net.
+      expect(result.values.octavia).toEqual({ octavia_provider_drivers: 'ovn:OVN provider', enable_octavia_jobboard: false, octavia_auto_configure: false });
+    }
   }, 300_000);
 });
 
