@@ -3,7 +3,7 @@
 // questions/ fills the gaps in one order: answers file → saved answers → computed default → static default.
 import { z } from 'zod';
 import { ipv4NetworkProblem, ipv4Problem, ipv4RangeProblem } from './network-values.js';
-import { StorageBackend } from './profile.js';
+import { CEPH_NOT_OFFERED, StorageBackend } from './profile.js';
 
 /** A URL with its password (http://user:PASSWORD@host) replaced by ***: for messages and JSON output. */
 export function redactUrlPassword(url: string): string;
@@ -74,6 +74,20 @@ export const DiskSelector = z.union([
 ]);
 export type DiskSelector = z.infer<typeof DiskSelector>;
 
+/** A backend answer; ceph gets the reason it is not offered rather than a bare "must be one of". */
+const BackendAnswer = z.string().transform((value, ctx) => {
+  if (value === 'ceph') {
+    ctx.addIssue({ code: 'custom', message: CEPH_NOT_OFFERED });
+    return z.NEVER;
+  }
+  const parsed = StorageBackend.safeParse(value);
+  if (!parsed.success) {
+    ctx.addIssue({ code: 'custom', message: `must be one of ${StorageBackend.options.join(', ')}` });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
 // The same strict syntax the questions check (leading zeros, IPv6, host bits), with file:line:key from the schema.
 const checked = (problem: (text: string) => string | null) =>
   z.string().superRefine((text, ctx) => {
@@ -99,7 +113,7 @@ export const AnswersFile = z.strictObject({
     .optional(),
   storage: z
     .strictObject({
-      backend: StorageBackend.nullish(),
+      backend: BackendAnswer.nullish(),
       disks: z.array(DiskSelector).nullish(),
       /** Devices whose data may be destroyed, named one by one. Nothing else is ever wiped. */
       wipe: z.array(z.string().regex(/^\/dev\//, 'a device path')).nullish(),

@@ -84,7 +84,8 @@ export interface DeploymentPlan {
     disks: Array<{ path: string; byId: string | null; sizeBytes: number | null; wipe: boolean }>;
     /** lvm-file: the loop file and its size. */
     file: { path: string; sizeGiB: number } | null;
-    glance: 'file' | 'ceph';
+    /** Images on the host's file system (Ceph is not offered: CEPH_NOT_OFFERED). */
+    glance: 'file';
     capacityBytes: number | null;
   };
   compute: {

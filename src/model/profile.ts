@@ -9,13 +9,21 @@ export const SERVICES = [
   'keystone', 'glance', 'placement', 'nova', 'nova-compute', 'neutron', 'horizon', 'cinder', 'heat',
   'designate', 'octavia', 'barbican', 'magnum', 'skyline',
   // operations
-  'prometheus-exporters', 'prometheus', 'grafana', 'opensearch', 'ceph',
+  'prometheus-exporters', 'prometheus', 'grafana', 'opensearch',
 ] as const;
 export const ServiceId = z.enum(SERVICES);
 export type ServiceId = z.infer<typeof ServiceId>;
 
-export const StorageBackend = z.enum(['ceph', 'lvm', 'lvm-file', 'none']);
+export const StorageBackend = z.enum(['lvm', 'lvm-file', 'none']);
 export type StorageBackend = z.infer<typeof StorageBackend>;
+
+/**
+ * Why Ceph is not offered (DEPLOY-AUDIT K4): kolla only consumes an external Ceph, so a working one needs a
+ * single-host cephadm bootstrap with one-OSD pool settings plus kolla's ceph.conf and keyrings under
+ * kolla/config/ — none of which ciab can prepare and verify yet (cephadm's images cannot be fetched here).
+ */
+export const CEPH_NOT_OFFERED =
+  'ceph is not offered: ciab cannot yet prepare a single-host Ceph cluster (cephadm bootstrap, one-OSD pools, kolla\'s keyrings), and kolla-ansible only uses an external one; use lvm (a spare disk) or lvm-file (a loop file)';
 
 const Threshold = z.strictObject({
   /** Below this, the profile does not fit (a block finding). */
@@ -48,14 +56,12 @@ export const Profile = z
     storage: z.strictObject({
       /**
        * Where cinder volumes may live, most preferred first; the first one the machine can carry is the default.
-       * ceph: cephadm single-host on spare disks; lvm: a volume group on a spare disk; lvm-file: a volume group
-       * on a loop file on the root filesystem; none: no volumes (and no cinder).
+       * lvm: a volume group on a spare disk; lvm-file: a volume group on a loop file on the root filesystem;
+       * none: no volumes (and no cinder). (No ceph: see CEPH_NOT_OFFERED.)
        */
       backends: z.array(StorageBackend).min(1),
       /** Size of the loop file for lvm-file. */
       file_size_gib: z.number().int().positive(),
-      /** Spare disks Ceph needs (OSDs). */
-      ceph_min_disks: z.number().int().positive().default(1),
     }),
     network: z.strictObject({
       /** HAProxy + keepalived with a separate VIP; false = services answer on the management IP itself. */
@@ -79,9 +85,6 @@ export const Profile = z
     const volumes = profile.storage.backends.some((b) => b !== 'none');
     if (volumes && !profile.services.includes('cinder')) {
       ctx.addIssue({ code: 'custom', path: ['storage', 'backends'], message: 'volume backends need the cinder service in services' });
-    }
-    if (profile.storage.backends.includes('ceph') && !profile.services.includes('ceph')) {
-      ctx.addIssue({ code: 'custom', path: ['storage', 'backends'], message: 'the ceph backend needs the ceph service in services' });
     }
     if (profile.network.tls_external && !profile.network.haproxy) {
       ctx.addIssue({ code: 'custom', path: ['network', 'tls_external'], message: 'TLS is terminated by HAProxy: set network.haproxy: true' });

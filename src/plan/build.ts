@@ -28,10 +28,9 @@ function baseDistro(facts: HostFacts): 'ubuntu' | 'debian' | 'rocky' {
   return 'rocky';
 }
 
-/** Can this machine carry the volume backend for the profile? (ceph and lvm need blank disks, lvm-file room.) */
+/** Can this machine carry the volume backend for the profile? (lvm needs a blank disk, lvm-file room.) */
 export function backendFits(backend: StorageBackend, facts: HostFacts, profile: Profile): boolean {
   const spare = facts.disks.filter((d) => d.usable).length;
-  if (backend === 'ceph') return spare >= profile.storage.ceph_min_disks;
   if (backend === 'lvm') return spare >= 1;
   if (backend === 'lvm-file') return (facts.os.imagesFreeBytes ?? 0) >= (profile.storage.file_size_gib + profile.requirements.disk_free_gib.block) * GiB;
   return true;
@@ -42,11 +41,10 @@ export function defaultBackend(facts: HostFacts, profile: Profile): StorageBacke
   return profile.storage.backends.find((b) => backendFits(b, facts, profile));
 }
 
-/** The profile's services for a volume backend: no cinder without volumes, no ceph unless it holds them. */
+/** The profile's services for a volume backend: no cinder without volumes. */
 export function servicesFor(profile: Profile, backend: StorageBackend | undefined): ServiceId[] {
   return profile.services.filter((s) => {
     if (s === 'cinder') return backend !== 'none';
-    if (s === 'ceph') return backend === 'ceph';
     return true;
   });
 }
@@ -94,10 +92,10 @@ export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers):
 
   // Storage
   const backend = answers.storage.backend;
-  const selection = backend === 'lvm' || backend === 'ceph' ? selectDisks(facts.disks, answers.storage.disks, answers.storage.wipe) : null;
+  const selection = backend === 'lvm' ? selectDisks(facts.disks, answers.storage.disks, answers.storage.wipe) : null;
   if (selection && selection.errors.length > 0) throw new UserError(`storage.disks[${selection.errors[0]!.index}]: ${selection.errors[0]!.message}`);
   const disks = (selection?.disks ?? []).map((d) => ({ path: d.path, byId: d.byId, sizeBytes: d.sizeBytes, wipe: selection!.wiped.includes(d) }));
-  if ((backend === 'lvm' || backend === 'ceph') && disks.length === 0) throw new UserError(`storage.disks: the ${backend} backend needs at least one disk`);
+  if (backend === 'lvm' && disks.length === 0) throw new UserError(`storage.disks: the ${backend} backend needs at least one disk`);
   const file = backend === 'lvm-file' ? { path: CINDER_FILE, sizeGiB: profile.storage.file_size_gib } : null;
   const capacityBytes = backend === 'none' ? null : file ? file.sizeGiB * GiB : disks.reduce((s, d) => s + (d.sizeBytes ?? 0), 0);
 
@@ -139,7 +137,7 @@ export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers):
       volumeGroup: backend === 'lvm' || backend === 'lvm-file' ? CINDER_VG : null,
       disks,
       file,
-      glance: backend === 'ceph' ? 'ceph' : 'file',
+      glance: 'file',
       capacityBytes,
     },
     compute: { virtType: kvm ? 'kvm' : 'qemu', reservedMemoryBytes: budget + HOST_RESERVED_BYTES, vcpusForInstances, memoryForInstancesBytes },
@@ -150,7 +148,6 @@ export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers):
     proxy: answers.proxy,
     adminPassword: answers.admin_password ? 'given' : 'generated',
     phases: buildPhases(services, {
-      ceph: backend === 'ceph',
       offline: Boolean(answers.images.offline_bundle),
       tls: profile.network.tls_external,
       useTestImages: registry === DEFAULT_REGISTRY,
@@ -221,11 +218,6 @@ function kollaVariables(i: KollaInputs): Record<string, KollaVar> {
     v.enable_cinder_backend_lvm = { value: true, why: i.backend === 'lvm' ? 'volumes in an LVM volume group on the spare disk' : 'volumes in an LVM volume group on a loop file' };
     v.cinder_volume_group = { value: CINDER_VG, why: 'the volume group the prepare-host phase creates' };
   }
-  if (i.backend === 'ceph') {
-    v.cinder_backend_ceph = { value: true, why: 'volumes in the single-host Ceph cluster' };
-    v.glance_backend_ceph = { value: true, why: 'images in Ceph: instant copy-on-write clones for volumes' };
-    v.nova_backend_ceph = { value: true, why: 'instance disks in Ceph' };
-  }
   if (i.services.includes('cinder')) {
     v.enable_cinder_backup = { value: false, why: 'no second storage system on one box to back volumes up to' };
   }
@@ -258,7 +250,6 @@ function hostChanges(plan: DeploymentPlan, facts: HostFacts): HostChange[] {
     if (disk.wipe) c.push({ area: 'disks', what: `WIPE ${disk.path}${disk.byId ? ` (${disk.byId})` : ''}: everything on it is destroyed`, destructive: true });
   }
   if (plan.storage.backend === 'lvm') c.push({ area: 'disks', what: `LVM volume group ${CINDER_VG} on ${plan.storage.disks.map((d) => d.path).join(', ')}` });
-  if (plan.storage.backend === 'ceph') c.push({ area: 'disks', what: `Ceph OSDs (cephadm, single host) on ${plan.storage.disks.map((d) => d.path).join(', ')}` });
   if (plan.storage.file) {
     c.push({ area: 'disks', what: `sparse file ${plan.storage.file.path} (${plan.storage.file.sizeGiB} GiB) as volume group ${CINDER_VG}, re-attached at boot by a systemd unit` });
   }

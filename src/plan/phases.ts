@@ -10,13 +10,13 @@ const DEPLOY_TASKS: Record<ServiceId, number> = {
   mariadb: 109, rabbitmq: 41, memcached: 9, fluentd: 17, 'kolla-toolbox': 19, cron: 16, openvswitch: 17, ovn: 60,
   haproxy: 152, keystone: 53, glance: 36, placement: 31, nova: 68, 'nova-compute': 86, neutron: 65, horizon: 30,
   cinder: 60, heat: 32, designate: 45, octavia: 70, barbican: 35, magnum: 30, skyline: 30,
-  'prometheus-exporters': 40, prometheus: 60, grafana: 30, opensearch: 40, ceph: 0,
+  'prometheus-exporters': 40, prometheus: 60, grafana: 30, opensearch: 40,
 };
 
 /** Seconds per task header on an SSD machine; container starts dominate. */
 const SECONDS_PER_TASK = 1.6;
 
-export function buildPhases(services: readonly ServiceId[], options: { ceph: boolean; offline: boolean; tls: boolean; useTestImages: boolean }): Phase[] {
+export function buildPhases(services: readonly ServiceId[], options: { offline: boolean; tls: boolean; useTestImages: boolean }): Phase[] {
   const deployTasks = services.reduce((sum, s) => sum + DEPLOY_TASKS[s], 0);
   const minutes = (tasks: number) => Math.max(1, Math.round((tasks * SECONDS_PER_TASK) / 60));
   // Images: roughly 0.35 GiB per service container set; ~10 min per 5 GiB on a 100 Mbit/s uplink.
@@ -25,9 +25,9 @@ export function buildPhases(services: readonly ServiceId[], options: { ceph: boo
     {
       id: 'prepare-host',
       title: 'Prepare the host',
-      what: `Docker and its Python SDK, host network, /etc/hosts, time sync, ${options.ceph ? 'Ceph (cephadm) and ' : ''}volume storage, the kolla-ansible venv`,
-      tasks: options.ceph ? 130 : 105,
-      estimateMinutes: options.ceph ? 16 : 8,
+      what: 'Docker and its Python SDK, host network, /etc/hosts, time sync, volume storage, the kolla-ansible venv',
+      tasks: 105,
+      estimateMinutes: 8,
     },
     {
       id: 'kolla-prechecks',

@@ -32,10 +32,10 @@ export function storageFinding(facts: HostFacts, profile: Profile, backend: stri
     return f('storage', 'block', `no volume storage fits: ${profile.id} supports ${profile.storage.backends.join(', ')} but there is no blank disk and not enough free space for a ${profile.storage.file_size_gib} GiB volume file`, 'add a blank disk or free space on the root filesystem');
   }
   if (backend === first || backend === 'none') {
-    const where = backend === 'lvm' || backend === 'ceph' ? ` on ${spare.map((d) => d.path).join(', ')}` : '';
+    const where = backend === 'lvm' ? ` on ${spare.map((d) => d.path).join(', ')}` : '';
     return f('storage', 'info', `volumes: ${backend}${where}`);
   }
-  const lost = first === 'ceph' ? `Ceph needs ${profile.storage.ceph_min_disks} blank disk(s), ${spare.length} found` : `no blank spare disk for ${first}`;
+  const lost = `no blank spare disk for ${first}`;
   return f('storage', 'warn', `${lost}: volumes go to ${backend === 'lvm-file' ? `a ${profile.storage.file_size_gib} GiB loop file on the root filesystem (slower, shares its space)` : backend}`, 'add a blank disk for better volume performance');
 }
 

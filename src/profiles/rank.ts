@@ -26,15 +26,13 @@ export function rankProfiles(facts: HostFacts, profiles: readonly Profile[], opt
     const { vcpus, memoryBytes } = instanceCapacity(facts, profile, servicesFor(profile, backend));
     const spare = spareDisks(facts.disks);
     const storage =
-      backend === 'ceph'
-        ? `Ceph on ${spare.map((d) => d.path).join(', ')}, ${formatBytes(spare.reduce((s, d) => s + (d.sizeBytes ?? 0), 0))}`
-        : backend === 'lvm'
-          ? `cinder LVM on ${spare[0]!.path}, ${formatBytes(spare[0]!.sizeBytes)}`
-          : backend === 'lvm-file'
-            ? `cinder LVM in a ${profile.storage.file_size_gib} GiB loop file`
-            : backend === 'none'
-              ? 'no volumes'
-              : 'no room for volumes';
+      backend === 'lvm'
+        ? `cinder LVM on ${spare[0]!.path}, ${formatBytes(spare[0]!.sizeBytes)}`
+        : backend === 'lvm-file'
+          ? `cinder LVM in a ${profile.storage.file_size_gib} GiB loop file`
+          : backend === 'none'
+            ? 'no volumes'
+            : 'no room for volumes';
     const left = `about ${vcpus ?? '?'} vCPU and ${memoryBytes === null ? '?' : formatBytes(memoryBytes)} RAM left for instances`;
     return {
       profile: { id: profile.id, title: profile.title, summary: profile.summary, for: profile.for },

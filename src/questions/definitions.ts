@@ -163,7 +163,7 @@ export const QUESTIONS: readonly Question[] = [
   {
     key: 'storage.backend',
     title: 'Volume storage',
-    help: 'Where cinder volumes live: ceph (spare disks, cephadm single host), lvm (a volume group on a spare disk), lvm-file (a volume group in a loop file on the root filesystem, re-attached at boot) or none.',
+    help: 'Where cinder volumes live: lvm (a volume group on a spare disk), lvm-file (a volume group in a loop file on the root filesystem, re-attached at boot) or none. Ceph is not offered: ciab cannot yet prepare a single-host Ceph cluster for kolla.',
     kind: 'choice',
     choices: (ctx) => {
       const profile = profileOf(ctx);
@@ -186,14 +186,14 @@ export const QUESTIONS: readonly Question[] = [
   {
     key: 'storage.disks',
     title: 'Disks for volumes',
-    help: 'Spare disks for the volume group (lvm) or the OSDs (ceph), by path (/dev/nvme1n1, /dev/disk/by-id/…) or by filter ({filter: {type: ssd, min_size: 100GiB, transport: nvme, model: "Samsung*", count: 1}}). Filters only match blank disks — one answers file fits many machines.',
+    help: 'Spare disks for the volume group (lvm), by path (/dev/nvme1n1, /dev/disk/by-id/…) or by filter ({filter: {type: ssd, min_size: 100GiB, transport: nvme, model: "Samsung*", count: 1}}). Filters only match blank disks — one answers file fits many machines.',
     kind: 'disks',
-    when: (ctx) => ctx.answers['storage.backend'] === 'lvm' || ctx.answers['storage.backend'] === 'ceph',
+    when: (ctx) => ctx.answers['storage.backend'] === 'lvm',
     skipValue: [],
     computed: (ctx) => {
       const blank = spareDisks(ctx.facts.disks);
       if (blank.length === 0) return undefined;
-      return ctx.answers['storage.backend'] === 'ceph' ? blank.map((d) => d.byId ?? d.path) : [blank[0]!.byId ?? blank[0]!.path];
+      return [blank[0]!.byId ?? blank[0]!.path];
     },
     example: '[{filter: {type: ssd, min_size: 100GiB}}]',
   } satisfies Question<'storage.disks'>,
@@ -202,7 +202,7 @@ export const QUESTIONS: readonly Question[] = [
     title: 'Disks whose data may be destroyed',
     help: 'A disk with partitions, a filesystem or an old LVM/RAID signature is used only when it is named here. Everything on it is destroyed. Filters never wipe.',
     kind: 'list',
-    when: (ctx) => ctx.answers['storage.backend'] === 'lvm' || ctx.answers['storage.backend'] === 'ceph',
+    when: (ctx) => ctx.answers['storage.backend'] === 'lvm',
     skipValue: [],
     fallback: [],
     validate: (value, ctx) => {

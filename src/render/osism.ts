@@ -328,10 +328,7 @@ function managerConfiguration(plan: DeploymentPlan): string {
       },
       {
         title: 'ceph',
-        notes:
-          plan.storage.backend === 'ceph'
-            ? ['This box\'s Ceph is a cephadm single-host cluster, not OSISM\'s; ceph_version is left unset so that', 'OSISM\'s Ceph plays are not mistaken for managing it. kolla uses it as an external Ceph.']
-            : ['no Ceph on this box'],
+        notes: ['no Ceph on this box'],
         entries: [],
       },
     ],
@@ -450,11 +447,7 @@ function rolesInventory(plan: DeploymentPlan): string {
     '',
   ];
   for (const g of OSISM_ROLE_GROUPS) out.push(`# ${what[g]}`, `[${g}]`, h, '');
-  const cephNote =
-    plan.storage.backend === 'ceph'
-      ? '# Ceph: empty on purpose. This box\'s Ceph is a cephadm cluster, used by kolla as external Ceph;\n# OSISM\'s ceph-ansible must not take it over.'
-      : '# Ceph: none on this box.';
-  out.push(cephNote);
+  out.push('# Ceph: none on this box.');
   for (const g of OSISM_CEPH_GROUPS) out.push(`[${g}]`);
   return `${out.join('\n')}\n`;
 }
@@ -492,7 +485,6 @@ function hostVars(plan: DeploymentPlan): string {
 function readme(plan: DeploymentPlan): string {
   const h = plan.host.hostname;
   const osism = osismManagerVersion(plan.release.openstack);
-  const ceph = plan.storage.backend === 'ceph';
   const status = osismTakeOver(plan.release.openstack);
   return `# OSISM configuration for ${h}
 
@@ -540,10 +532,7 @@ The secret files are plain text. Encrypt them before they go into git:
 3. Copy kolla's TLS material and overrides from this box:
    ${plan.network.tls ? '`/etc/kolla/certificates/` → `environments/kolla/certificates/` (haproxy.pem, haproxy-internal.pem, the CA under `ca/`), and ' : ''}any
    \`/etc/kolla/config/\` overrides → \`environments/kolla/files/overlays/\` (OSISM's \`node_custom_config\`).
-${ceph ? `4. Ceph: this box's Ceph cluster is cephadm's. Hand it to kolla as external Ceph: copy \`ceph.conf\` and the
-   client keyrings for glance, cinder and nova into \`environments/kolla/files/overlays/{glance,cinder,nova}/\`.
-   The Ceph role groups in \`inventory/20-roles\` are empty on purpose.
-` : ''}
+
 Check \`environments/kolla/configuration.yml\` before the first deploy: OSISM pulls its own kolla images from
 ${OSISM_KOLLA_REGISTRY}, so the first \`osism apply\` of a service replaces the containers that came from
 quay.io. Services OSISM would add or remove by default are pinned to what runs here, in its last section.

@@ -73,7 +73,9 @@ const ANSWERS_CASES: Array<[string, string, RegExp]> = [
   ['filter size not a size', GOOD_SERVER.replace('[/dev/nvme1n1]', '[{filter: {min_size: lots}}]'), /storage\.disks\[0\]/],
   ['disk path without /dev', GOOD_SERVER.replace('[/dev/nvme1n1]', '[{path: sda}]'), /storage\.disks\[0\]/],
   ['wipe the root disk', GOOD_SERVER.replace('disks: [/dev/nvme1n1]', 'disks: [/dev/nvme1n1]\n  wipe: [/dev/nvme0n1]'), /:7:9: storage\.wipe: \/dev\/nvme0n1 can never be wiped: the root filesystem/],
-  ['backend the profile lacks', 'profile: workshop\nstorage:\n  backend: ceph\n', /:3:12: storage\.backend: workshop supports lvm, lvm-file, none/],
+  ['backend the profile lacks', 'profile: edge\nstorage:\n  backend: none\n', /:3:12: storage\.backend: edge supports lvm, lvm-file/],
+  // DEPLOY-AUDIT K4: Ceph is not offered, and the error says why and what to use instead.
+  ['ceph backend', 'profile: sandbox\nstorage:\n  backend: ceph\n', /:3:12: storage\.backend: ceph is not offered: .*single-host Ceph.*; use lvm \(a spare disk\) or lvm-file/],
   ['backend unknown', 'storage:\n  backend: zfs\n', /:2:12: storage\.backend: must be one of/],
   ['admin password too short', 'admin_password: short\n', /:1:17: admin_password: must be at least 8 characters/],
   ['admin password a number (the value is not repeated)', 'admin_password: 12345678\n', /:1:17: admin_password: expected string, got a number$/],

@@ -77,7 +77,7 @@ const CASES: Case[] = [
     },
   },
   {
-    name: 'server, sandbox answered: Ceph on both blank disks, TLS behind HAProxy on the VIP',
+    name: 'server, sandbox answered: LVM on the first blank disk (no Ceph), TLS behind HAProxy on the VIP',
     host: 'server',
     answers: 'profile: sandbox\nnetwork:\n  vip: 198.51.100.250\n',
     fits: { workshop: true, edge: true, sandbox: true },
@@ -85,15 +85,14 @@ const CASES: Case[] = [
     missing: [],
     check: (s) => {
       const plan = s.plan!;
-      expect(plan.storage.backend).toBe('ceph');
-      expect(plan.storage.disks.map((d) => d.path)).toEqual(['/dev/nvme1n1', '/dev/sda']);
+      expect(plan.storage.backend).toBe('lvm');
+      expect(plan.storage.disks.map((d) => d.path)).toEqual(['/dev/nvme1n1']);
       expect(plan.storage.disks.every((d) => !d.wipe)).toBe(true);
       expect(plan.network).toMatchObject({ vip: '198.51.100.250', haproxy: true, tls: true });
       expect(plan.kolla).toMatchObject({
         kolla_internal_vip_address: { value: '198.51.100.250' },
         kolla_enable_tls_external: { value: true },
-        cinder_backend_ceph: { value: true },
-        glance_backend_ceph: { value: true },
+        enable_cinder_backend_lvm: { value: true },
         octavia_loadbalancer_topology: { value: 'SINGLE' },
         kolla_base_distro: { value: 'debian' },
       });
