@@ -224,10 +224,36 @@ function kollaVariables(i: KollaInputs): Record<string, KollaVar> {
   v.openstack_service_workers = { value: i.workers.service, why: `${i.facts.cpu.threads ?? '?'} threads: fewer API workers leave memory for instances` };
   v.openstack_service_rpc_workers = { value: i.workers.rpc, why: 'as few RPC workers as one node needs' };
   if (i.answers.images.registry) v.docker_registry = { value: i.answers.images.registry, why: 'images from the given mirror' };
-  if (i.answers.proxy.http) v.container_http_proxy = { value: i.answers.proxy.http, why: 'containers reach the outside through the proxy' };
-  if (i.answers.proxy.https) v.container_https_proxy = { value: i.answers.proxy.https, why: 'containers reach the outside through the proxy' };
+  const proxy = i.answers.proxy;
+  if (proxy.http) v.container_http_proxy = { value: proxy.http, why: 'containers reach the outside through the proxy' };
+  if (proxy.https) v.container_https_proxy = { value: proxy.https, why: 'containers reach the outside through the proxy' };
+  if (proxy.http || proxy.https) {
+    // Image pulls are made by the Docker daemon, which only the collection's docker_*_proxy keys configure
+    // (bootstrap-servers writes its systemd drop-in from them): without them a proxy-only site pulls nothing (K6).
+    if (proxy.http) v.docker_http_proxy = { value: proxy.http, why: 'the Docker daemon pulls images through the proxy' };
+    if (proxy.https) v.docker_https_proxy = { value: proxy.https, why: 'the Docker daemon pulls images through the proxy' };
+    v.docker_no_proxy = { value: dockerNoProxy(mgmtIpOf(i), i.vip, proxy.no_proxy).join(','), why: 'reached directly by the Docker daemon: this host, the VIP and the answered no_proxy list' };
+    const extra = splitNoProxy(proxy.no_proxy);
+    v.container_no_proxy = { value: ['localhost', '127.0.0.1', ...extra].filter((x, n, all) => all.indexOf(x) === n).join(','), why: 'reached directly from the containers (kolla adds this host and the VIP itself)' };
+  }
   for (const [key, entry] of Object.entries(i.profile.kolla)) v[key] = { value: entry.value, why: entry.why };
   return v;
+}
+
+const splitNoProxy = (list: string | null) => (list ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+
+/**
+ * What the Docker daemon reaches without the proxy: the same list, in the same order, as prepare-host's
+ * docker.service drop-in (ansible/prepare-host/container-engine.yml), so kolla's bootstrap-servers and
+ * prepare-host agree.
+ */
+export function dockerNoProxy(managementIp: string, vip: string, noProxy: string | null): string[] {
+  return ['localhost', '127.0.0.1', managementIp, vip, ...splitNoProxy(noProxy)].filter((x, n, all) => all.indexOf(x) === n);
+}
+
+function mgmtIpOf(i: KollaInputs): string {
+  const nic = i.facts.nics.find((n) => n.name === i.answers.network.management_interface);
+  return nic?.addresses.find((a) => a.family === 'inet')?.address ?? '';
 }
 
 function hostChanges(plan: DeploymentPlan, facts: HostFacts): HostChange[] {

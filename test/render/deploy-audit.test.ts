@@ -12,7 +12,8 @@ import type { DeploymentPlan } from '../../src/model/plan.js';
 import { renderFiles } from '../../src/render/index.js';
 import { HOST_TEMPLATES, testEnv } from '../helpers/inputs.js';
 import { fixtureSession } from '../helpers/plans.js';
-import { cleanupKollaHarness, ensureKollaVenv } from '../kolla/harness.js';
+import { ansibleEnv, cleanupKollaHarness, ensureKollaVenv, requireVenv, run } from '../kolla/harness.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { runKollaPrechecks, type PrecheckRole } from '../kolla/prechecks.js';
 
 /** Blockers that describe the moment of recording (busy ports, running services, no uplink), not the hardware. */
@@ -91,6 +92,34 @@ describe.each(AUDIT_CASES.map((c) => c.name).filter((n) => !process.env.CIAB_AUD
       // kolla's own evaluation: no amphora anywhere, so no certificates phase, no jobboard, no lb-mgmt-net.
       expect(result.values.octavia).toEqual({ octavia_provider_drivers: 'ovn:OVN provider', enable_octavia_jobboard: false, octavia_auto_configure: false });
     }
+  }, 300_000);
+
+  it('K6: a proxy reaches the Docker daemon, with the no_proxy list prepare-host gives it too', async (ctx) => {
+    const { plan } = rendered[name]!;
+    const globals = globalsOf(name);
+    if (!plan.proxy.http && !plan.proxy.https) {
+      expect(Object.keys(globals).filter((k) => /proxy/.test(k))).toEqual([]);
+      return;
+    }
+    expect(globals.docker_http_proxy).toBe(plan.proxy.http);
+    expect(globals.docker_https_proxy).toBe(plan.proxy.https);
+    if (venvSkip) ctx.skip(venvSkip);
+    // prepare-host's docker.service drop-in computes NO_PROXY from the plan with this expression: template it.
+    const engine = readFileSync(path.join(import.meta.dirname, '..', '..', 'ansible', 'prepare-host', 'container-engine.yml'), 'utf8');
+    const expression = /Environment="NO_PROXY=(\{\{[\s\S]*?\}\})"/.exec(engine)![1]!;
+    const dir = rendered[name]!.dir;
+    writeFileSync(path.join(dir, 'no-proxy.yml'), `- hosts: localhost\n  gather_facts: false\n  vars:\n    ciab_docker_proxy: {no_proxy: ${JSON.stringify(plan.proxy.no_proxy ?? '')}}\n  tasks:\n    - ansible.builtin.debug:\n        msg: "CIAB ${expression.replace(/\n\s*/g, ' ').replace(/"/g, '\\"')}"\n`);
+    writeFileSync(path.join(dir, 'ciab', 'plan-vars.json'), JSON.stringify({ ciab_plan: plan }));
+    const kv = requireVenv();
+    const res = await run(path.join(kv.bin, 'ansible-playbook'), ['-i', 'localhost,', '-c', 'local', '-e', `@${path.join(dir, 'ciab', 'plan-vars.json')}`, path.join(dir, 'no-proxy.yml')], { env: await ansibleEnv(kv), cwd: dir });
+    const hostSide = /"msg": "CIAB ([^"]*)"/.exec(res.stdout)?.[1];
+    expect(hostSide, res.stdout + res.stderr).toBeDefined();
+    expect(globals.docker_no_proxy).toBe(hostSide);
+    // and kolla's own container_proxy carries the answered entries
+    const result = await prechecks([{ role: 'neutron', values: ['container_proxy'] }]);
+    const containerProxy = result.values.neutron!.container_proxy as { no_proxy: string; https_proxy: string };
+    expect(containerProxy.https_proxy).toBe(plan.proxy.https);
+    for (const entry of (plan.proxy.no_proxy ?? '').split(',')) expect(containerProxy.no_proxy.split(',')).toContain(entry);
   }, 300_000);
 });
 
