@@ -13,7 +13,8 @@ import { readYaml, type YamlSource } from '../model/yaml-input.js';
 import { buildPlan } from '../plan/build.js';
 import { CHECK_IDS, runAllChecks } from '../preflight/plan-checks.js';
 import { applySkips, rankProfiles, type Ranking } from '../profiles/rank.js';
-import type { AnswerKey, FlatAnswers } from '../model/questions.js';
+import type { AnswerKey, FlatAnswers, QuestionContext } from '../model/questions.js';
+import { probeRegistryScheme } from '../detect/registry.js';
 import type { Session } from '../model/session.js';
 import { loadHostFile } from './host-file.js';
 import { checkFolderFlag } from './write-files.js';
@@ -74,11 +75,18 @@ export async function openSession(env: Env, options: SessionOptions): Promise<Se
   checkStdinUse(options);
   checkFolderFlag(options.stateDir, '--state-dir', env.cwd);
   const [facts, profiles, sources] = await Promise.all([loadFacts(env, options), loadProfiles(env, options.profilesDir), loadAnswerSources(env, options)]);
-  return planSession({ facts, profiles, sources, options: { vars: env.vars, ...options } });
+  return planSession({ facts, profiles, sources, options: { vars: env.vars, ...options }, probes: await probeNetwork(env, sources) });
+}
+
+/** Network probes the answers' defaults need: the registry mirror's protocol, when a mirror is given and its protocol is not. */
+export async function probeNetwork(env: Env, sources: AnswerSources): Promise<QuestionContext['probes']> {
+  const registry = givenAnswer(sources, 'images.registry');
+  if (!registry || givenAnswer(sources, 'images.registry_scheme')) return {};
+  return { registryScheme: await probeRegistryScheme(env.host, registry) };
 }
 
 /** Everything after loading: pure, and what the benchmark times. */
-export function planSession(input: { facts: HostFacts; profiles: Profile[]; sources: AnswerSources; options: SessionOptions }): Session {
+export function planSession(input: { facts: HostFacts; profiles: Profile[]; sources: AnswerSources; options: SessionOptions; probes?: QuestionContext['probes'] }): Session {
   const { facts, profiles, sources, options } = input;
   const fileSkips = sources.file?.values.skip_checks ?? [];
   checkSkipIds(options.skip ?? [], () => '--skip-check');
@@ -102,6 +110,7 @@ export function planSession(input: { facts: HostFacts; profiles: Profile[]; sour
         no_proxy: env.no_proxy ?? env.NO_PROXY,
         timezone: env.TZ,
       },
+      probes: input.probes,
     },
     sources,
   );

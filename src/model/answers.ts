@@ -136,6 +136,8 @@ export const AnswersFile = z.strictObject({
       registry: z.string().nullish(),
       /** A file with all images (offline install). */
       offline_bundle: z.string().nullish(),
+      /** How the mirror speaks: http (a plain registry:2, docker_registry_insecure) or https. */
+      registry_scheme: z.enum(['https', 'http']).nullish(),
     })
     .optional(),
   /** Preflight check ids to skip, like --skip-check. */
@@ -173,6 +175,6 @@ export interface Answers {
   domain: string;
   proxy: { http: string | null; https: string | null; no_proxy: string | null };
   timezone: string;
-  images: { registry: string | null; offline_bundle: string | null };
+  images: { registry: string | null; offline_bundle: string | null; registry_scheme: 'https' | 'http' | null };
   skip_checks: string[];
 }

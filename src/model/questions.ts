@@ -12,6 +12,8 @@ export interface QuestionContext {
   /** Answers resolved so far (questions are resolved in order). */
   answers: Partial<FlatAnswers>;
   env: { http_proxy?: string; https_proxy?: string; no_proxy?: string; timezone?: string };
+  /** What app/ found out on the network before resolving (null/absent: not probed or unknown). */
+  probes?: { registryScheme?: 'https' | 'http' | null };
 }
 
 /** Answers keyed by dotted answers-file key. */
@@ -35,6 +37,7 @@ export type FlatAnswers = {
   timezone: string;
   'images.registry': string | null;
   'images.offline_bundle': string | null;
+  'images.registry_scheme': 'https' | 'http' | null;
 };
 export type AnswerKey = keyof FlatAnswers;
 

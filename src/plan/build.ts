@@ -224,6 +224,11 @@ function kollaVariables(i: KollaInputs): Record<string, KollaVar> {
   v.openstack_service_workers = { value: i.workers.service, why: `${i.facts.cpu.threads ?? '?'} threads: fewer API workers leave memory for instances` };
   v.openstack_service_rpc_workers = { value: i.workers.rpc, why: 'as few RPC workers as one node needs' };
   if (i.answers.images.registry) v.docker_registry = { value: i.answers.images.registry, why: 'images from the given mirror' };
+  if (i.answers.images.registry && i.answers.images.registry_scheme === 'http') {
+    // Docker talks HTTPS to every registry unless it is listed as insecure: a plain registry:2 mirror then
+    // fails every pull with "server gave HTTP response to HTTPS client" (DEPLOY-AUDIT K7).
+    v.docker_registry_insecure = { value: true, why: 'the mirror speaks plain HTTP: Docker must be told so' };
+  }
   const proxy = i.answers.proxy;
   if (proxy.http) v.container_http_proxy = { value: proxy.http, why: 'containers reach the outside through the proxy' };
   if (proxy.https) v.container_https_proxy = { value: proxy.https, why: 'containers reach the outside through the proxy' };

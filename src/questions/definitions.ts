@@ -288,6 +288,21 @@ export const QUESTIONS: readonly Question[] = [
     validate: (value) => (value === null || /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._/-]+)?$/i.test(value) ? null : `"${value}" is not a registry like registry.lan:5000`),
   } satisfies Question<'images.registry'>,
   {
+    key: 'images.registry_scheme',
+    nullable: true,
+    title: 'Registry mirror protocol',
+    help: 'How the mirror answers: https, or http for a plain registry (docker_registry_insecure; Docker then pulls from it without TLS). Worked out by asking the mirror when it is reachable from here.',
+    kind: 'choice',
+    when: (ctx) => Boolean(ctx.answers['images.registry']),
+    skipValue: null,
+    choices: () => [
+      { value: 'https', label: 'https — the mirror has a certificate this machine trusts' },
+      { value: 'http', label: 'http — a plain registry without TLS (insecure registry)' },
+    ],
+    computed: (ctx) => ctx.probes?.registryScheme ?? undefined,
+    fallback: 'https',
+  } satisfies Question<'images.registry_scheme'>,
+  {
     key: 'images.offline_bundle',
     nullable: true,
     title: 'Offline bundle',

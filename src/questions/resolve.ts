@@ -153,7 +153,7 @@ export function toAnswers(flat: Partial<FlatAnswers>, skipChecks: string[]): Ans
     domain: need('domain'),
     proxy: { http: need('proxy.http'), https: need('proxy.https'), no_proxy: need('proxy.no_proxy') },
     timezone: need('timezone'),
-    images: { registry: need('images.registry'), offline_bundle: need('images.offline_bundle') },
+    images: { registry: need('images.registry'), offline_bundle: need('images.offline_bundle'), registry_scheme: need('images.registry_scheme') },
     skip_checks: skipChecks,
   };
 }

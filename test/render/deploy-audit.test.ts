@@ -38,7 +38,7 @@ export const AUDIT_CASES: Case[] = [
   },
   { name: 'server-workshop', host: 'server', profile: 'workshop' },
   { name: 'laptop-workshop', host: 'laptop', profile: 'workshop' },
-  { name: 'cloud-vm-workshop-mirror', host: 'cloud-vm', profile: 'workshop', answers: 'images:\n  registry: registry.workshop.lan:5000\n' },
+  { name: 'cloud-vm-workshop-mirror', host: 'cloud-vm', profile: 'workshop', answers: 'images:\n  registry: registry.workshop.lan:5000\n  registry_scheme: http\n' },
 ];
 
 const work = mkdtempSync(path.join(tmpdir(), 'ciab-audit-'));
@@ -120,6 +120,18 @@ describe.each(AUDIT_CASES.map((c) => c.name).filter((n) => !process.env.CIAB_AUD
     const containerProxy = result.values.neutron!.container_proxy as { no_proxy: string; https_proxy: string };
     expect(containerProxy.https_proxy).toBe(plan.proxy.https);
     for (const entry of (plan.proxy.no_proxy ?? '').split(',')) expect(containerProxy.no_proxy.split(',')).toContain(entry);
+  }, 300_000);
+
+  it('K7: a plain-HTTP mirror is an insecure registry for kolla and for prepare-host', async (ctx) => {
+    const { plan } = rendered[name]!;
+    const globals = globalsOf(name);
+    const http = Boolean(plan.images.registry !== 'quay.io' && /registry_scheme: http\b/.test(AUDIT_CASES.find((c) => c.name === name)!.answers ?? ''));
+    expect(globals.docker_registry_insecure ?? false).toBe(http);
+    // prepare-host's daemon.json reads plan.kolla.docker_registry_insecure
+    expect(plan.kolla.docker_registry_insecure?.value ?? false).toBe(http);
+    if (venvSkip) ctx.skip(venvSkip);
+    const result = await prechecks([{ role: 'neutron', values: ['docker_registry_insecure', 'docker_registry'] }]);
+    expect(result.values.neutron!.docker_registry_insecure).toBe(http);
   }, 300_000);
 });
 
