@@ -53,6 +53,7 @@ export async function renderForFolder(env: Env, session: Session, outDir: string
     existingPasswords: await readOptionalFile(env, passwordsFile),
     existingPasswordsFile: passwordsFile,
     templates: await loadHostTemplates(env),
+    outDir: out,
   });
   return { files, writes: await compareWithDisk(env.files, out, files) };
 }

@@ -206,6 +206,8 @@ function kollaVariables(i: KollaInputs): Record<string, KollaVar> {
       value: distro === 'rocky' ? '/etc/pki/tls/certs/ca-bundle.crt' : '/etc/ssl/certs/ca-certificates.crt',
       why: 'the system CA bundle inside the containers, with the install\'s CA added',
     };
+    // post-deploy's own clouds.yaml/admin-openrc.sh name a CA only when this is set (kolla's default is "").
+    v.kolla_admin_openrc_cacert = { value: '{{ kolla_certificates_dir }}/ca/root.crt', why: 'the CA kolla-ansible certificates makes, where it writes it (<configdir>/certificates/ca)' };
   }
   Object.assign(v, serviceSwitches(i.services));
   if (i.services.includes('designate')) {

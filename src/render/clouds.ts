@@ -9,10 +9,19 @@ export function authUrl(plan: DeploymentPlan): string {
   return `${plan.network.tls ? 'https' : 'http'}://${plan.network.vip}:5000`;
 }
 
-/** The CA a TLS install's clients must trust (kolla-ansible certificates writes it there). */
-export const CA_FILE = '/etc/kolla/certificates/ca/root.crt';
+/** Where `ciab install` writes the configuration when no --out is given. */
+export const DEFAULT_CONFIG_DIR = '/etc/ciab/config';
 
-export function renderCloudsYaml(plan: DeploymentPlan, adminPassword: string): RenderedFile {
+/**
+ * The CA a TLS install's clients must trust: `kolla-ansible certificates` writes it to
+ * {{ kolla_certificates_dir }}/ca/root.crt, and kolla_certificates_dir is <CONFIG_DIR>/certificates, CONFIG_DIR
+ * being the --configdir ciab passes (<out>/kolla), not /etc/kolla (DEPLOY-AUDIT W1).
+ */
+export function caFile(outDir: string = DEFAULT_CONFIG_DIR): string {
+  return `${outDir.replace(/\/+$/, '')}/kolla/certificates/ca/root.crt`;
+}
+
+export function renderCloudsYaml(plan: DeploymentPlan, adminPassword: string, outDir?: string): RenderedFile {
   const cloud: Record<string, unknown> = {
     auth: {
       auth_url: authUrl(plan),
@@ -26,7 +35,7 @@ export function renderCloudsYaml(plan: DeploymentPlan, adminPassword: string): R
     interface: 'public',
     identity_api_version: 3,
   };
-  if (plan.network.tls) cloud.cacert = CA_FILE;
+  if (plan.network.tls) cloud.cacert = caFile(outDir);
   const content = `# OpenStack client configuration for this cloud, written by Cloud-in-a-Box. Holds the admin password.\n# Use: OS_CLOUD=${CLOUD_NAME} openstack server list (copy to ~/.config/openstack/clouds.yaml or set OS_CLIENT_CONFIG_FILE)\n${stringify({ clouds: { [CLOUD_NAME]: cloud } })}`;
   return { path: 'openstack/clouds.yaml', mode: 0o600, content, secret: true };
 }
@@ -36,7 +45,7 @@ function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function renderAdminOpenrc(plan: DeploymentPlan, adminPassword: string): RenderedFile {
+export function renderAdminOpenrc(plan: DeploymentPlan, adminPassword: string, outDir?: string): RenderedFile {
   const lines = [
     '# Admin credentials for this cloud, written by Cloud-in-a-Box. Use: . admin-openrc.sh && openstack server list',
     'for key in $(env | sed -n "s/^\\(OS_[A-Z_]*\\)=.*/\\1/p"); do unset "$key"; done',
@@ -49,7 +58,7 @@ export function renderAdminOpenrc(plan: DeploymentPlan, adminPassword: string): 
     'export OS_REGION_NAME=RegionOne',
     'export OS_INTERFACE=public',
     'export OS_IDENTITY_API_VERSION=3',
-    ...(plan.network.tls ? [`export OS_CACERT=${CA_FILE}`] : []),
+    ...(plan.network.tls ? [`export OS_CACERT=${shellQuote(caFile(outDir))}`] : []),
     '',
   ];
   return { path: 'openstack/admin-openrc.sh', mode: 0o600, content: lines.join('\n'), secret: true };

@@ -98,7 +98,9 @@ export async function runKollaPrechecks(configDir: string, inventoryPath: string
   const plays: unknown[] = [];
   for (const { role, when, values } of roles) {
     const source = path.join(ansibleDir, 'roles', role);
-    const tasks = parseYaml(await readFile(path.join(source, 'tasks', 'precheck.yml'), 'utf8')) as Task[];
+    // A role without prechecks (e.g. certificates) still gives its defaults for `values`.
+    const taskFile = path.join(source, 'tasks', 'precheck.yml');
+    const tasks = existsSync(taskFile) ? ((parseYaml(await readFile(taskFile, 'utf8')) as Task[] | null) ?? []) : [];
     const { kept, leftOut: out } = precheckTasks(tasks);
     leftOut.push(...out.map((t) => `${role}: ${t}`));
     const copy = path.join(dir, 'roles', `ciab-precheck-${role}`);

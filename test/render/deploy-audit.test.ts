@@ -133,6 +133,26 @@ describe.each(AUDIT_CASES.map((c) => c.name).filter((n) => !process.env.CIAB_AUD
     const result = await prechecks([{ role: 'neutron', values: ['docker_registry_insecure', 'docker_registry'] }]);
     expect(result.values.neutron!.docker_registry_insecure).toBe(http);
   }, 300_000);
+
+  it('W1: clients trust the CA where kolla-ansible certificates writes it, and kolla\'s own openrc names it', async (ctx) => {
+    const { plan, dir } = rendered[name]!;
+    const clouds = parseYaml(fileOf(name, 'openstack/clouds.yaml')!.content) as { clouds: Record<string, { cacert?: string }> };
+    const openrc = fileOf(name, 'openstack/admin-openrc.sh')!.content;
+    const cacert = Object.values(clouds.clouds)[0]!.cacert;
+    if (!plan.network.tls) {
+      expect(cacert).toBeUndefined();
+      expect(openrc).not.toMatch(/OS_CACERT/);
+      return;
+    }
+    if (venvSkip) ctx.skip(venvSkip);
+    // kolla's certificates role writes {{ kolla_certificates_dir }}/ca/root.crt (roles/certificates/tasks/generate-root.yml)
+    const result = await prechecks([{ role: 'certificates', when: 'true', values: ['kolla_certificates_dir', 'kolla_admin_openrc_cacert'] }]);
+    const kollaCa = `${result.values.certificates!.kolla_certificates_dir as string}/ca/root.crt`;
+    expect(kollaCa).toBe(path.join(dir, 'kolla', 'certificates', 'ca', 'root.crt'));
+    expect(cacert).toBe(kollaCa);
+    expect(openrc).toContain(`export OS_CACERT='${kollaCa}'`);
+    expect(result.values.certificates!.kolla_admin_openrc_cacert).toBe(kollaCa);
+  }, 300_000);
 });
 
 void fileOf;
