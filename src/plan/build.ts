@@ -185,6 +185,14 @@ function kollaVariables(i: KollaInputs): Record<string, KollaVar> {
     value: i.vip,
     why: i.profile.network.haproxy ? 'the VIP keepalived holds for HAProxy' : 'no HAProxy on one IP: the VIP is the management IP itself',
   };
+  if (i.profile.network.haproxy) {
+    // kolla's default VRID 51 collides between boxes on one LAN (DEPLOY-AUDIT W10). Derived from this install's
+    // keepalived_password (random per install, kept in passwords.yml across re-renders): unique and stable.
+    v.keepalived_virtual_router_id = {
+      value: "{{ (keepalived_password | hash('sha256'))[:8] | int(base=16) % 255 + 1 }}",
+      why: 'a VRRP router id of its own per install (1-255, from its keepalived password), so several boxes can share a LAN',
+    };
+  }
   if (!i.profile.network.haproxy) {
     v.enable_haproxy = { value: false, why: 'single node on one IP: services answer directly, no load balancer' };
     // ProxySQL would listen on VIP:3306 — the same socket as MariaDB when the VIP is the host IP.

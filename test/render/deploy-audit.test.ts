@@ -10,6 +10,7 @@ import { compareWithDisk, writeFileSet } from '../../src/app/write-files.js';
 import type { FileSet } from '../../src/model/files.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
 import { renderFiles } from '../../src/render/index.js';
+import { cryptoRandom, type RandomSource } from '../../src/render/passwords.js';
 import { HOST_TEMPLATES, testEnv } from '../helpers/inputs.js';
 import { fixtureSession } from '../helpers/plans.js';
 import { ansibleEnv, cleanupKollaHarness, ensureKollaVenv, requireVenv, run } from '../kolla/harness.js';
@@ -152,6 +153,33 @@ describe.each(AUDIT_CASES.map((c) => c.name).filter((n) => !process.env.CIAB_AUD
     expect(cacert).toBe(kollaCa);
     expect(openrc).toContain(`export OS_CACERT='${kollaCa}'`);
     expect(result.values.certificates!.kolla_admin_openrc_cacert).toBe(kollaCa);
+  }, 300_000);
+
+  it('W10: keepalived\'s router id is the install\'s own: not 51, stable on re-render, different for another install', async (ctx) => {
+    const { plan, dir, files } = rendered[name]!;
+    if (!plan.network.haproxy) return;
+    if (venvSkip) ctx.skip(venvSkip);
+    const vrid = async (configDir: string) => {
+      const r = await runKollaPrechecks(path.join(configDir, 'kolla'), path.join(configDir, 'kolla', 'inventory'), [{ role: 'loadbalancer', values: ['keepalived_virtual_router_id'] }], { hostAddress: plan.host.managementIp });
+      expect(r.failures).toEqual([]);
+      return Number(r.values.loadbalancer!.keepalived_virtual_router_id);
+    };
+    const first = await vrid(dir);
+    expect(first).toBeGreaterThanOrEqual(1);
+    expect(first).toBeLessThanOrEqual(255);
+    const passwords = files.find((f) => f.path === 'kolla/passwords.yml')!.content;
+    // Two other installs with fixed random bytes (deterministic: two installs here always differ, neither is 51).
+    const seeded = (seed: number): RandomSource => ({ ...cryptoRandom, bytes: (n) => Uint8Array.from({ length: n }, (_, k) => (seed * 131 + k * 7) % 256) });
+    const renderTo = async (to: string, existing: string | null, random?: RandomSource) => {
+      const r = await renderFiles({ plan, answers: {}, adminPassword: null, existingPasswords: existing, templates: HOST_TEMPLATES, outDir: to, random });
+      await writeFileSet(testEnv.files, to, await compareWithDisk(testEnv.files, to, r.files));
+      return to;
+    };
+    expect(await vrid(await renderTo(path.join(work, `${name}-again`), passwords))).toBe(first);
+    const a = await vrid(await renderTo(path.join(work, `${name}-a`), null, seeded(1)));
+    const b = await vrid(await renderTo(path.join(work, `${name}-b`), null, seeded(2)));
+    expect(a).not.toBe(b);
+    expect([a, b]).not.toContain(51);
   }, 300_000);
 });
 
