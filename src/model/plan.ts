@@ -96,6 +96,8 @@ export interface DeploymentPlan {
     memoryForInstancesBytes: number | null;
   };
   services: ServiceId[];
+  /** The profile's memory budget of each planned service, MiB (what reservedMemoryBytes adds up). */
+  memoryBudgetMiB?: Partial<Record<ServiceId, number>>;
   workers: { service: number; rpc: number };
   /** globals.yml, key by key, each with its reason. */
   kolla: Record<string, KollaVar>;

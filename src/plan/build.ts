@@ -142,6 +142,7 @@ export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers):
     },
     compute: { virtType: kvm ? 'kvm' : 'qemu', reservedMemoryBytes: budget + HOST_RESERVED_BYTES, vcpusForInstances, memoryForInstancesBytes },
     services,
+    memoryBudgetMiB: Object.fromEntries(services.filter((s) => profile.memory_budget_mib[s] !== undefined).map((s) => [s, profile.memory_budget_mib[s]!])),
     workers,
     kolla,
     images: { registry, offlineBundle: answers.images.offline_bundle, useTestImages: registry === DEFAULT_REGISTRY },

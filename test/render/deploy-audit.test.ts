@@ -181,6 +181,25 @@ describe.each(AUDIT_CASES.map((c) => c.name).filter((n) => !process.env.CIAB_AUD
     expect(a).not.toBe(b);
     expect([a, b]).not.toContain(51);
   }, 300_000);
+
+  it('W14: MariaDB\'s buffer pool fits the profile\'s budget, in a file kolla merges into galera.cnf', async (ctx) => {
+    const { plan } = rendered[name]!;
+    const budget = plan.memoryBudgetMiB!.mariadb!;
+    const cnf = fileOf(name, 'kolla/config/galera.cnf')?.content ?? '';
+    const pool = Number(/^innodb_buffer_pool_size = (\d+)M$/m.exec(cnf)?.[1]);
+    expect(cnf).toMatch(/^\[mysqld\]$/m);
+    expect(pool).toBeGreaterThan(0);
+    expect(pool).toBeLessThanOrEqual(budget);
+    if (venvSkip) ctx.skip(venvSkip);
+    // kolla merges {{ node_custom_config }}/galera.cnf over its template (roles/mariadb/tasks/config.yml)
+    const kv = requireVenv();
+    const config = parseYaml(readFileSync(path.join(kv.share, 'ansible', 'roles', 'mariadb', 'tasks', 'config.yml'), 'utf8')) as Array<Record<string, { sources?: string[] }>>;
+    const galera = config.find((t) => t.name === ('Copying over galera.cnf' as unknown))!;
+    const sources = Object.values(galera).find((v) => typeof v === 'object' && v && 'sources' in v)!.sources!;
+    expect(sources).toContain('{{ node_custom_config }}/galera.cnf');
+    const result = await prechecks([{ role: 'mariadb', values: ['node_custom_config'] }]);
+    expect(path.join(result.values.mariadb!.node_custom_config as string, 'galera.cnf')).toBe(path.join(rendered[name]!.dir, 'kolla', 'config', 'galera.cnf'));
+  }, 300_000);
 });
 
 void fileOf;
