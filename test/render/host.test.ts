@@ -121,7 +121,7 @@ describe('local access', () => {
     expect(files.some((f) => f.path.startsWith('host/etc/netplan/'))).toBe(false);
     expect(content(files, 'host/etc/systemd/network/10-ciab-veth-br.netdev')).toMatch(/^# netplan host: systemd-networkd files rather than netplan YAML, because netplan before 0\.107/m);
     expect(content(files, 'host/etc/NetworkManager/conf.d/60-ciab.conf')).toMatch(
-      /^unmanaged-devices=interface-name:ciab-br0;interface-name:ciab-veth-br;interface-name:ciab-veth-ext$/m,
+      /^match-device=interface-name:ciab-br0;interface-name:ciab-veth-br;interface-name:ciab-veth-ext\nmanaged=0$/m,
     );
   });
 
@@ -193,7 +193,7 @@ describe('LAN access', () => {
 
   it('NetworkManager: the networkd file plus NetworkManager told to leave the NIC alone', () => {
     const files = renderHostFiles(withFormat(lan, 'NetworkManager'), HOST_TEMPLATES);
-    expect(content(files, 'host/etc/NetworkManager/conf.d/60-ciab.conf')).toMatch(/^unmanaged-devices=interface-name:enp65s0f0$/m);
+    expect(content(files, 'host/etc/NetworkManager/conf.d/60-ciab.conf')).toMatch(/^match-device=interface-name:enp65s0f0\nmanaged=0$/m);
     expect(content(files, 'host/etc/systemd/network/10-ciab-enp65s0f0.network')).toMatch(/^# NetworkManager host/m);
   });
 
