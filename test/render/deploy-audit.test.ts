@@ -99,7 +99,7 @@ describe.each(AUDIT_CASES.map((c) => c.name).filter((n) => !process.env.CIAB_AUD
     const { plan } = rendered[name]!;
     const globals = globalsOf(name);
     if (!plan.proxy.http && !plan.proxy.https) {
-      expect(Object.keys(globals).filter((k) => /proxy/.test(k))).toEqual([]);
+      expect(Object.keys(globals).filter((k) => /_(http|https|no)_proxy$/.test(k))).toEqual([]);
       return;
     }
     expect(globals.docker_http_proxy).toBe(plan.proxy.http);
