@@ -19,6 +19,7 @@ import type { Session } from '../model/session.js';
 import { loadHostFile } from './host-file.js';
 import { checkFolderFlag } from './write-files.js';
 import { inputName, loadKvmProbe, loadProfiles, readOptionalFile, readUserFile } from './inputs.js';
+import { registryProblem } from '../questions/definitions.js';
 import { givenAnswer, resolveAnswers, toAnswers, type AnswerSources, type Resolution } from '../questions/resolve.js';
 
 export const DEFAULT_STATE_DIR = '/etc/ciab';
@@ -81,7 +82,8 @@ export async function openSession(env: Env, options: SessionOptions): Promise<Se
 /** Network probes the answers' defaults need: the registry mirror's protocol, when a mirror is given and its protocol is not. */
 export async function probeNetwork(env: Env, sources: AnswerSources): Promise<QuestionContext['probes']> {
   const registry = givenAnswer(sources, 'images.registry');
-  if (!registry || givenAnswer(sources, 'images.registry_scheme')) return {};
+  // A value the question refuses is reported as the user's error later; it is never sent anywhere.
+  if (!registry || givenAnswer(sources, 'images.registry_scheme') || registryProblem(registry) !== null) return {};
   return { registryScheme: await probeRegistryScheme(env.host, registry) };
 }
 

@@ -37,6 +37,11 @@ function networkProblem(key: NetworkKey, value: string, ctx: QuestionContext): s
   return networkProblems(values, hostAddressing(ctx.facts, a['network.management_interface']))[key] ?? null;
 }
 
+/** A registry mirror is host[:port][/path]; anything else (a URL with a scheme, spaces) is refused before it is probed. */
+export function registryProblem(value: string): string | null {
+  return /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._/-]+)?$/i.test(value) ? null : `"${value}" is not a registry like registry.lan:5000`;
+}
+
 export const QUESTIONS: readonly Question[] = [
   {
     key: 'profile',
@@ -285,7 +290,7 @@ export const QUESTIONS: readonly Question[] = [
     help: 'A registry that serves kolla\'s images (host:port), e.g. a workshop\'s local mirror on a slow shared uplink; null pulls from quay.io.',
     kind: 'text',
     fallback: null,
-    validate: (value) => (value === null || /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._/-]+)?$/i.test(value) ? null : `"${value}" is not a registry like registry.lan:5000`),
+    validate: (value) => (value === null ? null : registryProblem(value)),
   } satisfies Question<'images.registry'>,
   {
     key: 'images.registry_scheme',
