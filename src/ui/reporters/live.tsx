@@ -235,6 +235,8 @@ export function ProgressScreen(props: ProgressScreenProps) {
       </Static>
       <Header view={view} now={now} width={width} title={props.title} colour={colour} />
       <Phases view={view} now={now} width={width} colour={colour} />
+      {/* One fixed height whatever the panel: a region that changes height between frames leaves stale rows behind. */}
+      <Box flexDirection="column" {...(running ? { height: Math.max(4, LIVE_ROWS - 2 - phaseRows(view, width)), overflow: 'hidden' as const } : {})}>
       {overlay === 'log' && logPath !== null ? (
         <LogPanel path={logPath} lines={controls.readLog(logPath, Math.max(3, Math.min(8, rows - 16)))} width={width} />
       ) : overlay === 'details' ? (
@@ -246,6 +248,7 @@ export function ProgressScreen(props: ProgressScreenProps) {
       ) : (
         <EndedPanel view={view} width={width} colour={colour} resumeCommand={props.resumeCommand ?? null} />
       )}
+      </Box>
       <Footer view={view} width={width} logPath={logPath} overlay={overlay} />
     </Box>
   );
@@ -262,6 +265,10 @@ function Header({ view, now, width, title, colour }: { view: RunView; now: numbe
       {spread(` ciab ${view.action}${title ? ` · ${title}` : ''}${state}`, `${elapsed} elapsed `, width)}
     </Text>
   );
+}
+
+function phaseRows(view: RunView, width: number): number {
+  return width >= 80 && view.phases.length > 3 ? Math.ceil(view.phases.length / 2) : view.phases.length;
 }
 
 function Phases({ view, now, width, colour }: { view: RunView; now: number; width: number; colour: boolean }) {
@@ -429,7 +436,7 @@ function LogPanel({ path, lines, width }: { path: string; lines: string[]; width
 function ResultPanel({ view, width, result, colour }: { view: RunView; width: number; result: ResultInfo | null; colour: boolean }) {
   const finished = view.finished!;
   const row = (label: string, value: string) => (
-    <Text wrap="truncate-end">
+    <Text wrap="wrap">
       {'   '}
       {pad(label, 11)}
       {value}
@@ -506,7 +513,7 @@ function EndedPanel({ view, width, colour, resumeCommand }: { view: RunView; wid
       <Text> </Text>
       <Text color={colour ? 'red' : undefined} bold={colour} wrap="truncate-end">
         {' '}
-        {finished.status === 'failed' ? PHASE_ICON.failed : PHASE_ICON[finished.status]} {phaseTitle(failure.phase)} {finished.status}{playIndex} · the {view.action} ran {formatDuration(finished.durationMs)}
+        {finished.status === 'failed' || finished.status === 'succeeded' ? PHASE_ICON.failed : PHASE_ICON[finished.status]} {phaseTitle(failure.phase)} {finished.status}{playIndex} · the {view.action} ran {formatDuration(finished.durationMs)}
       </Text>
       {rows.slice(0, 9).map(([label, value], i) => row(label, value, String(i)))}
       {finished.status === 'failed' ? null : <Text wrap="truncate-end">   {changed}</Text>}
