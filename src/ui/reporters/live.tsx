@@ -4,7 +4,7 @@
 // takes long), the latest task lines, counters and the keys. After the run: the result screen or the failure
 // panel. It renders the run view and calls the controls it is given; it starts, stops and reads nothing itself.
 import { Box, render, Static, Text, useApp, useInput, useStdout } from 'ink';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { InstallerEvent } from '../../model/events.js';
 import {
   firstLine,
@@ -135,6 +135,8 @@ export interface ProgressScreenProps {
   clock?: () => number;
   /** A title for the header: the profile and host. */
   title?: string;
+  /** Read keys (default); off when stdin is no terminal: the screen then only shows. */
+  keys?: boolean;
 }
 
 type Overlay = 'none' | 'cancel' | 'details' | 'log';
@@ -178,13 +180,17 @@ export function ProgressScreen(props: ProgressScreenProps) {
 
   useEffect(() => {
     // A finished run without a failure needs no answer: the result stays on the terminal as the last frame.
-    if (view.finished !== null && view.finished.status === 'succeeded') {
-      props.onChoice?.('quit');
-      exit();
-    }
+    // (the owner unmounts, which draws the last frame at once).
+    // Without a keyboard nobody can answer the failure panel either.
+    if (view.finished !== null && (view.finished.status === 'succeeded' || props.keys === false)) props.onChoice?.('quit');
   }, [view.finished]);
 
+  // ink may keep the first input handler it was given: read the current state through a ref, never a closure.
+  // Without a keyboard (stdin not a terminal: a reattach from a pipe, tests) the screen only shows.
+  const current = useRef({ overlay, view, running });
+  current.current = { overlay, view, running };
   useInput((input, key) => {
+    const { overlay, view, running } = current.current;
     if (key.ctrl && input === 'c') {
       if (!running) {
         props.onChoice?.('quit');
@@ -220,7 +226,7 @@ export function ProgressScreen(props: ProgressScreenProps) {
         exit();
       }
     }
-  });
+  }, { isActive: props.keys ?? true });
 
   const paint = (name: string | undefined) => (colour ? name : undefined);
   const logPath = view.finished?.failure?.logPath ?? (view.runDir !== null && view.currentPhase !== null ? `${view.runDir}/${view.currentPhase}.log` : null);
@@ -555,12 +561,13 @@ export function createInkReporter(options: InkReporterOptions): ScreenReporter {
       {...(options.resumeCommand === undefined ? {} : { resumeCommand: options.resumeCommand })}
       {...(options.title === undefined ? {} : { title: options.title })}
       onChoice={onChoice}
+      keys={options.stdin?.isTTY === true}
     />
   );
   const instance = render(element(), {
     stdout: options.stdout,
     stderr: options.stderr,
-    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+    ...(options.stdin?.isTTY === true ? { stdin: options.stdin } : {}),
     maxFps: MAX_FPS,
     incrementalRendering: true,
     patchConsole: false,
