@@ -171,7 +171,8 @@ export function ProgressScreen(props: ProgressScreenProps) {
   const { store, colour, controls } = props;
   const view = useSyncExternalStore(store.subscribe, store.getView);
   const { columns, rows } = useTerminalSize(props.size);
-  const width = Math.max(40, Math.min(columns, 120));
+  // Never write into the last column: a full row leaves the cursor in the wrap state and redraws drift.
+  const width = Math.max(40, Math.min(columns, 120)) - 1;
   const running = view.finished === null;
   // Replayed events (reattach) are older than the wall clock: never show less than the latest event's time.
   const now = Math.max(useClock(props.clock, running), view.now ?? 0);
@@ -274,11 +275,11 @@ function Header({ view, now, width, title, colour }: { view: RunView; now: numbe
 }
 
 function phaseRows(view: RunView, width: number): number {
-  return width >= 80 && view.phases.length > 3 ? Math.ceil(view.phases.length / 2) : view.phases.length;
+  return width >= 79 && view.phases.length > 3 ? Math.ceil(view.phases.length / 2) : view.phases.length;
 }
 
 function Phases({ view, now, width, colour }: { view: RunView; now: number; width: number; colour: boolean }) {
-  const twoColumns = width >= 80 && view.phases.length > 3;
+  const twoColumns = width >= 79 && view.phases.length > 3;
   const cell = twoColumns ? Math.floor((width - 1) / 2) : width - 1;
   const phaseStart = view.currentPhase !== null && view.phases.find((p) => p.id === view.currentPhase)?.state === 'running' ? view.phaseStartedAt : null;
   const cells = view.phases.map((phase) => {
@@ -477,12 +478,14 @@ function EndedPanel({ view, width, colour, resumeCommand }: { view: RunView; wid
   const finished = view.finished!;
   const failure = finished.failure;
   const phaseTitle = (id: string) => view.phases.find((p) => p.id === id)?.title ?? id;
+  // Paths and commands are copied from here: they wrap rather than lose their end.
   const row = (label: string, value: string, key: string) => (
-    <Text key={key} wrap="truncate-end">
-      {'   '}
-      {pad(label, 7)}
-      {value.slice(0, width - 11)}
-    </Text>
+    <Box key={key} width={width}>
+      <Box width={10} flexShrink={0}>
+        <Text>{`   ${label}`}</Text>
+      </Box>
+      <Text wrap={label === '' ? 'truncate-end' : 'wrap'}>{value}</Text>
+    </Box>
   );
   const changed = finished.changedMachine
     ? 'Some changes were made on this machine; resuming continues from here.'
