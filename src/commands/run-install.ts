@@ -135,8 +135,7 @@ export async function runPhasesCommand(env: Env, input: { plan: DeploymentPlan; 
       status = result.kind === 'ran' ? result.outcome.status : result.status;
       // The failure panel waits for the person: its resume key runs the install again on the same screen.
       if (screen === null || status === 'succeeded' || status === null || (await screen.choice()) !== 'resume') break;
-      // Resume continues where the run ended: never start over at --from.
-      flags = { ...flags, from: undefined };
+      // Resume in place is the same command again: phases done by now are skipped as done.
     }
   } finally {
     await screen?.close();

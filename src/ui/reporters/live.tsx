@@ -115,7 +115,7 @@ function spread(left: string, right: string, width: number): string {
 function historyLine(item: HistoryItem, width: number): string {
   const icon = item.kind === 'note' ? '!' : item.kind === 'run' ? '↻' : PHASE_ICON[item.state];
   const indent = item.kind === 'play' ? '   ' : ' ';
-  const left = `${indent}${icon} ${item.kind === 'note' ? item.text : pad(item.text, item.kind === 'play' ? 34 : 24)}${item.detail === '' ? '' : ` ${item.detail}`}`;
+  const left = `${indent}${icon} ${item.kind === 'note' || item.kind === 'run' ? item.text : pad(item.text, item.kind === 'play' ? 34 : 24)}${item.detail === '' ? '' : ` ${item.detail}`}`;
   return item.durationMs === null ? left.slice(0, width) : spread(left, formatDuration(item.durationMs), width);
 }
 
@@ -245,7 +245,7 @@ export function ProgressScreen(props: ProgressScreenProps) {
       {/* One fixed height whatever the panel: a region that changes height between frames leaves stale rows behind. */}
       <Box flexDirection="column" {...(running ? { height: Math.max(4, LIVE_ROWS - 2 - phaseRows(view, width)), overflow: 'hidden' as const } : {})}>
       {overlay === 'log' && logPath !== null ? (
-        <LogPanel path={logPath} lines={controls.readLog(logPath, Math.max(3, Math.min(8, rows - 16)))} width={width} />
+        <LogPanel path={logPath} lines={controls.readLog(logPath, Math.max(3, Math.min(7, rows - 17)))} width={width} />
       ) : overlay === 'details' ? (
         <DetailsPanel view={view} now={now} width={width} />
       ) : running ? (
@@ -428,7 +428,8 @@ function LogPanel({ path, lines, width }: { path: string; lines: string[]; width
   return (
     <Box flexDirection="column">
       <Text> </Text>
-      <Text wrap="truncate-end"> The log&apos;s last lines (whole log: less +G {path})</Text>
+      <Text wrap="truncate-end"> The log&apos;s last lines; all of it: less +G</Text>
+      <Text wrap="wrap">   {path}</Text>
       {lines.length === 0 ? <Text>   (empty so far)</Text> : null}
       {lines.map((line, i) => (
         <Text key={i} wrap="truncate-end">
@@ -443,18 +444,19 @@ function LogPanel({ path, lines, width }: { path: string; lines: string[]; width
 function ResultPanel({ view, width, result, colour }: { view: RunView; width: number; result: ResultInfo | null; colour: boolean }) {
   const finished = view.finished!;
   const row = (label: string, value: string) => (
-    <Text wrap="wrap">
-      {'   '}
-      {pad(label, 11)}
-      {value}
-    </Text>
+    <Box width={width}>
+      <Box width={14} flexShrink={0}>
+        <Text>{`   ${label}`}</Text>
+      </Box>
+      <Text wrap="wrap">{value}</Text>
+    </Box>
   );
   return (
     <Box flexDirection="column" width={width}>
       <Text> </Text>
       <Text color={colour ? 'green' : undefined} bold={colour} wrap="truncate-end">
         {' '}
-        {PHASE_ICON.done} The cloud is ready · {view.action} took {formatDuration(finished.durationMs)}
+        {PHASE_ICON.done} The cloud is ready · {view.runs > 1 ? 'the resumed run' : view.action} took {formatDuration(finished.durationMs)}
       </Text>
       {result === null ? (
         row('next', 'ciab status')
