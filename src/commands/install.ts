@@ -37,7 +37,17 @@ export async function runInstall(env: Env, o: InstallCommandOptions): Promise<vo
   // Only the terminal path loads ink and react; start loading them while the machine is read.
   const wizard = loadWizard(env);
   wizard.catch(() => {});
-  await runInteractive(env, await createInstaller(env, options), wizard);
+  const installAfterWrite = !o.configureOnly && !o.facts;
+  const written = await runInteractive(env, await createInstaller(env, options), wizard, installAfterWrite);
+  // After Confirm the wizard goes straight into the install, on the same terminal, from the answers just saved
+  // (which is also what the resume command names). Recorded facts describe another machine: never run those.
+  if (!installAfterWrite) return;
+  const fromFile = await createInstaller(env, installerOptions({ ...o, answers: written.answersFile }));
+  const session = fromFile.evaluate({});
+  requireComplete(session);
+  refuseIfBlocked(session, 'installing');
+  const { runPhasesCommand } = await import('./run-install.js');
+  await runPhasesCommand(env, { plan: session.plan, answers: session.answers, facts: session.facts, skip: session.skip, configDir: written.out }, { ...o, answers: written.answersFile, out: written.out });
 }
 
 type WizardModule = typeof import('../ui/wizard/run-wizard.js');
@@ -70,7 +80,7 @@ async function hasSecrets(env: Env, installer: Installer): Promise<boolean> {
   return env.files.exists(path.join(path.resolve(env.cwd, installer.options.out), 'kolla', 'passwords.yml'));
 }
 
-async function runInteractive(env: Env, installer: Installer, wizard: Promise<WizardModule>): Promise<void> {
+async function runInteractive(env: Env, installer: Installer, wizard: Promise<WizardModule>, installAfterWrite: boolean): Promise<{ out: string; answersFile: string }> {
   const { runWizard } = await wizard;
   const { stdin, stdout, stderr } = env.terminal;
   // Remember a write, so that leaving the Done screen with Ctrl-C never claims that nothing was changed.
@@ -80,6 +90,7 @@ async function runInteractive(env: Env, installer: Installer, wizard: Promise<Wi
     installer: { ...model, write: async (session, rendered) => (written = await model.write(session, rendered)) },
     saveAnswers: (file, text) => saveAnswersFile(env, file, text),
     hasSecrets: await hasSecrets(env, installer),
+    installAfterWrite,
     colour: env.terminal.colour(),
     streams: { stdin, stdout, stderr },
     // The wizard does not own the signals: a kill or a closing terminal reaches it through env.signals.
@@ -88,8 +99,8 @@ async function runInteractive(env: Env, installer: Installer, wizard: Promise<Wi
       return () => offs.forEach((off) => off());
     },
   });
-  if (outcome.status !== 'cancelled') return;
   const wrote = written as { out: string; answersFile: string } | null;
+  if (outcome.status !== 'cancelled' && outcome.written !== undefined) return outcome.written;
   if (wrote) throw new InterruptedError(`stopped — the configuration was written to ${wrote.out} and the answers to ${wrote.answersFile}; nothing else on this machine was changed`);
   throw new InterruptedError('cancelled — nothing on this machine was changed');
 }
@@ -106,7 +117,7 @@ async function runUnattended(env: Env, installer: Installer, o: InstallCommandOp
   const written = await installer.write(session, rendered);
   // Recorded facts describe another machine: write its configuration, never run it here.
   if (!o.configureOnly && !o.facts) {
-    process.stderr.write(`Configuration written in ${written.out}; running the install.\n`);
+    env.terminal.stderr.write(`Configuration written in ${written.out}; running the install.\n`);
     const { runPhasesCommand } = await import('./run-install.js');
     await runPhasesCommand(env, { plan: session.plan, answers: session.answers, facts: session.facts, skip: session.skip, configDir: written.out }, { ...o, skipCheck: o.skipCheck });
     return;

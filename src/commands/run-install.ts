@@ -1,5 +1,8 @@
-// The run part of `ciab install`: after the configuration is written, run the phases with line output on stderr
-// (or NDJSON on stdout with --json), and map the outcome to the exit code.
+// The run part of `ciab install`: after the configuration is written, run the phases with the progress screen on
+// a terminal, line output on stderr otherwise (or NDJSON on stdout with --json), and map the outcome to the exit
+// code. On the screen, a failure's resume key runs the install again in place.
+import path from 'node:path';
+import { readTextOrNull } from '../env/run-files.js';
 import type { Env } from '../env/types.js';
 import { RunEndedError } from '../model/errors.js';
 import type { Answers } from '../model/answers.js';
@@ -9,6 +12,8 @@ import { runInstallPhases } from '../app/install-run.js';
 import { runPaths } from '../run/paths.js';
 import { plainReporter } from '../ui/reporters/index.js';
 import type { SignalName } from '../run/engine.js';
+import type { EventSink } from '../model/events.js';
+import { authUrl } from '../render/clouds.js';
 
 export interface RunFlags {
   stateDir?: string;
@@ -33,28 +38,108 @@ export function resumeCommand(flags: RunFlags): string {
   return parts.join(' ');
 }
 
+type ScreenModule = typeof import('../ui/reporters/live.js');
+
+/** Where the finished cloud's doors and keys are: the result screen's data. */
+export function resultInfo(plan: DeploymentPlan, configDir: string, flags: RunFlags): import('../ui/reporters/live.js').ResultInfo {
+  const stateFlag = flags.stateDir && flags.stateDir !== '/etc/ciab' ? ` --state-dir ${flags.stateDir}` : '';
+  const openrc = path.join(configDir, 'openstack', 'admin-openrc.sh');
+  return {
+    dashboardUrl: `${plan.network.tls ? 'https' : 'http'}://${plan.network.vip}/`,
+    authUrl: authUrl(plan),
+    cloudsYaml: path.join(configDir, 'openstack', 'clouds.yaml'),
+    openrc,
+    passwordsFile: path.join(configDir, 'kolla', 'passwords.yml'),
+    firstCommand: `. ${openrc} && openstack service list`,
+    statusCommand: `ciab status${stateFlag}`,
+    destroyCommand: `sudo ciab destroy${stateFlag}`,
+  };
+}
+
+/**
+ * Ctrl-C on the screen arrives as a key, not a signal (raw mode): the screen's stop and abort are handed to the
+ * engine as the SIGINTs it already understands (the first stops after the current task, the second aborts).
+ */
+function createSignalHub(env: Env): { onSignal(signal: SignalName, handler: () => void): () => void; raise(signal: SignalName): void } {
+  const handlers = new Set<{ signal: SignalName; handler: () => void }>();
+  return {
+    onSignal(signal, handler) {
+      const entry = { signal, handler };
+      handlers.add(entry);
+      const off = env.signals.on(signal, handler);
+      return () => {
+        handlers.delete(entry);
+        off();
+      };
+    },
+    raise(signal) {
+      for (const entry of [...handlers]) if (entry.signal === signal) entry.handler();
+    },
+  };
+}
+
 export async function runPhasesCommand(env: Env, input: { plan: DeploymentPlan; answers: Answers; facts: HostFacts; skip: string[]; configDir: string }, flags: RunFlags): Promise<void> {
-  // Lines or NDJSON for now; the live screen (issue 10) takes over on a terminal.
-  const sink = plainReporter({ json: Boolean(flags.json), colour: env.terminal.colour(), stdout: env.terminal.stdout, stderr: env.terminal.stderr });
-  // Until the engine subscribes, a Ctrl-C before the first phase must still not kill a half-taken lock.
-  const result = await runInstallPhases({
-    plan: input.plan,
-    answers: input.answers,
-    facts: input.facts,
-    paths: runPaths(flags.stateDir, input.configDir),
-    projectRoot: env.projectRoot,
-    from: flags.from,
-    until: flags.until,
-    stopServices: flags.stopService ?? [],
-    skipChecks: input.skip,
-    sink,
-    resumeCommand: resumeCommand(flags),
-    vars: env.vars,
-    cwd: env.cwd,
-    onSignal: (signal: SignalName, handler: () => void) => env.signals.on(signal, handler),
-    now: () => new Date(),
-  });
-  const status = result.kind === 'ran' ? result.outcome.status : result.status;
+  const useScreen = !flags.json && env.terminal.interactive;
+  const hub = createSignalHub(env);
+  let stopped = false;
+  const resume = resumeCommand(flags);
+  let screen: Awaited<ReturnType<ScreenModule['createInkReporter']>> | null = null;
+  if (useScreen) {
+    const { createInkReporter } = (await import('../ui/reporters/live.js')) as ScreenModule;
+    screen = createInkReporter({
+      stdout: env.terminal.stderr as NodeJS.WriteStream,
+      stderr: env.terminal.stderr as NodeJS.WriteStream,
+      stdin: env.terminal.stdin as NodeJS.ReadStream,
+      colour: env.terminal.colour('stderr'),
+      controls: {
+        stop: () => {
+          if (stopped) return;
+          stopped = true;
+          hub.raise('SIGINT');
+        },
+        abort: () => {
+          if (!stopped) hub.raise('SIGINT');
+          stopped = true;
+          hub.raise('SIGINT');
+        },
+        readLog: (file, count) => (readTextOrNull(file) ?? '').replace(/\n$/, '').split('\n').filter((line, i, all) => line !== '' || i < all.length - 1).slice(-count),
+      },
+      result: resultInfo(input.plan, input.configDir, flags),
+      resumeCommand: resume,
+      title: `${input.plan.profile.title} · ${input.plan.host.hostname}`,
+    });
+  }
+  const sink: EventSink = screen ?? plainReporter({ json: Boolean(flags.json), colour: env.terminal.colour(), stdout: env.terminal.stdout, stderr: env.terminal.stderr });
+  let status: string | null;
+  try {
+    for (;;) {
+      stopped = false;
+      // Until the engine subscribes, a Ctrl-C before the first phase must still not kill a half-taken lock.
+      const result = await runInstallPhases({
+        plan: input.plan,
+        answers: input.answers,
+        facts: input.facts,
+        paths: runPaths(flags.stateDir, input.configDir),
+        projectRoot: env.projectRoot,
+        from: flags.from,
+        until: flags.until,
+        stopServices: flags.stopService ?? [],
+        skipChecks: input.skip,
+        sink,
+        resumeCommand: resume,
+        vars: env.vars,
+        cwd: env.cwd,
+        onSignal: (signal: SignalName, handler: () => void) => hub.onSignal(signal, handler),
+        now: () => new Date(),
+      });
+      status = result.kind === 'ran' ? result.outcome.status : result.status;
+      // The failure panel waits for the person: its resume key runs the install again on the same screen.
+      if (screen === null || status === 'succeeded' || status === null || (await screen.choice()) !== 'resume') break;
+      // Resume in place is the same command again: phases done by now are skipped as done.
+    }
+  } finally {
+    await screen?.close();
+  }
   if (status === 'succeeded') return;
   if (status === 'failed' || status === null) throw new RunEndedError('the install failed', 1);
   throw new RunEndedError(`the install ${status}`, 130);

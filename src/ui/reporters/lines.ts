@@ -16,7 +16,7 @@ import {
   SKIP_REASON_TEXT,
   taskLabel,
 } from './format.js';
-import { createRunView, phaseTitle, reduceRunView, type RunView } from './run-view.js';
+import { createRunView, phaseTitle, reduceRunView, skipReasonText, type RunView } from './run-view.js';
 import type { Reporter, TextStream } from './types.js';
 
 export const HEARTBEAT_MS = 30_000;
@@ -127,7 +127,7 @@ function describeSummary(view: RunView, event: EventOf<'run_finished'>, style: S
     const icon = phase.state === 'done' ? style.ok(PHASE_ICON.done) : paintPhase(style, phase.state, PHASE_ICON[phase.state]);
     const detail =
       phase.state === 'skipped' && phase.skipReason !== null
-        ? `skipped: ${SKIP_REASON_TEXT[phase.skipReason]}`
+        ? `skipped: ${skipReasonText(phase.skipReason)}`
         : phase.durationMs !== null
           ? `${formatDuration(phase.durationMs)}${phase.state === 'done' ? '' : ` ${phase.state}`}`
           : 'not run';

@@ -10,7 +10,8 @@ export interface PhaseView {
   estimateSeconds: number;
   state: PhaseState;
   durationMs: number | null;
-  skipReason: SkipReason | null;
+  /** The contract's SkipReason, or the engine's own words for it. */
+  skipReason: string | null;
   expectedTasks: number | null;
 }
 
@@ -19,6 +20,25 @@ export interface RecentTask {
   host: string;
   status: TaskStatus;
   durationMs: number;
+}
+
+/** One line of the finished-work record (ink's <Static>): printed once, never redrawn. */
+export interface HistoryItem {
+  key: string;
+  kind: 'phase' | 'play' | 'skip' | 'note' | 'run';
+  state: PhaseState;
+  text: string;
+  detail: string;
+  durationMs: number | null;
+}
+
+/** The latest task that did not go well (failed or ignored): what "d" shows. */
+export interface TaskProblem {
+  task: string;
+  host: string;
+  status: TaskStatus;
+  message: string | null;
+  stderrTail: string | null;
 }
 
 export interface RunView {
@@ -42,6 +62,16 @@ export interface RunView {
   notices: { level: 'info' | 'warning'; message: string }[];
   cancel: 'stop' | 'abort' | null;
   finished: { status: RunStatus; durationMs: number; changedMachine: boolean; failure: Failure | null } | null;
+  /** Finished phases and plays, skipped phases, warnings: the <Static> history. Kept across a resume in place. */
+  history: HistoryItem[];
+  /** Event time the current play and task started (ms since the epoch), and the play's task starts so far. */
+  phaseStartedAt: number | null;
+  playStartedAt: number | null;
+  playTasks: number;
+  taskStartedAt: number | null;
+  problem: TaskProblem | null;
+  /** Runs seen by this view: a resume in place starts a second one. */
+  runs: number;
 }
 
 export const RECENT_TASKS = 3;
@@ -67,7 +97,35 @@ export function createRunView(): RunView {
     notices: [],
     cancel: null,
     finished: null,
+    history: [],
+    phaseStartedAt: null,
+    playStartedAt: null,
+    playTasks: 0,
+    taskStartedAt: null,
+    problem: null,
+    runs: 0,
   };
+}
+
+/** The skip reasons of the zod contract, plus the engine's own wording, as text. */
+export function skipReasonText(reason: string): string {
+  return (SKIP_REASON_WORDS as Record<string, string>)[reason] ?? reason;
+}
+const SKIP_REASON_WORDS: Record<SkipReason, string> = {
+  'done-earlier': 'done earlier with the same inputs',
+  'outside-range': 'outside --from/--until',
+  'not-in-plan': 'not in this plan',
+};
+
+function historyItem(view: RunView, item: Omit<HistoryItem, 'key'>): HistoryItem[] {
+  return [...view.history, { ...item, key: `${view.history.length}` }];
+}
+
+/** The current play, closed into the history (plays with no task, like disabled services, are left out). */
+function closePlay(view: RunView, at: number): HistoryItem[] {
+  if (view.play === null || view.playStartedAt === null || view.playTasks === 0) return view.history;
+  const name = view.play.name.startsWith('Apply role ') ? view.play.name.slice('Apply role '.length) : view.play.name;
+  return historyItem(view, { kind: 'play', state: 'done', text: name, detail: `${view.playTasks} task${view.playTasks === 1 ? '' : 's'}`, durationMs: at - view.playStartedAt });
 }
 
 function updatePhase(view: RunView, id: string, change: Partial<PhaseView> & { title?: string }): PhaseView[] {
@@ -88,14 +146,23 @@ export function reduceRunView(view: RunView, event: InstallerEvent): RunView {
   const at = Date.parse(event.at);
   const next: RunView = { ...view, runId: event.runId, now: at, startedAt: view.startedAt ?? at };
   switch (event.type) {
-    case 'run_started':
+    case 'run_started': {
+      // A resume in place starts over, but the record of what was done stays and the percentage never goes back.
+      const fresh = createRunView();
+      const history = view.runs === 0 ? view.history : historyItem(view, { kind: 'run', state: 'running', text: `resumed · run ${event.runId}`, detail: '', durationMs: null });
       return {
-        ...next,
+        ...fresh,
+        runId: event.runId,
+        now: at,
+        percent: view.percent,
+        history,
+        runs: view.runs + 1,
         action: event.action,
         runDir: event.runDir,
         startedAt: at,
         phases: event.phases.map((phase) => ({ ...phase, state: 'pending', durationMs: null, skipReason: null, expectedTasks: null })),
       };
+    }
     case 'phase_started':
       return {
         ...next,
@@ -105,30 +172,53 @@ export function reduceRunView(view: RunView, event: InstallerEvent): RunView {
         retry: null,
         waiting: null,
         recent: [],
+        history: historyItem(view, { kind: 'phase', state: 'running', text: event.title, detail: 'started', durationMs: null }),
+        phaseStartedAt: at,
+        playStartedAt: null,
+        playTasks: 0,
+        taskStartedAt: null,
         phases: updatePhase(view, event.phase, { title: event.title, state: 'running', estimateSeconds: event.estimateSeconds, expectedTasks: event.expectedTasks }),
       };
-    case 'phase_skipped':
-      return { ...next, phases: updatePhase(view, event.phase, { state: 'skipped', skipReason: event.reason }) };
-    case 'phase_finished':
+    case 'phase_skipped': {
+      const phases = updatePhase(view, event.phase, { state: 'skipped', skipReason: event.reason });
+      const title = phases.find((phase) => phase.id === event.phase)?.title ?? event.phase;
+      return { ...next, phases, history: historyItem(view, { kind: 'skip', state: 'skipped', text: title, detail: skipReasonText(event.reason), durationMs: null }) };
+    }
+    case 'phase_finished': {
+      const withPlay = { ...view, history: closePlay(view, at) };
+      const title = view.phases.find((phase) => phase.id === event.phase)?.title ?? event.phase;
+      const tasks = event.counts.ok + event.counts.changed + event.counts.failed + event.counts.skipped + event.counts.unreachable;
       return {
         ...next,
         task: null,
         retry: null,
         waiting: null,
+        play: null,
+        playStartedAt: null,
+        playTasks: 0,
+        taskStartedAt: null,
+        history: historyItem(withPlay, { kind: 'phase', state: event.status, text: title, detail: tasks > 0 ? `${tasks} results` : '', durationMs: event.durationMs }),
         phases: updatePhase(view, event.phase, { state: event.status, durationMs: event.durationMs }),
       };
+    }
     case 'play_started':
-      return { ...next, play: { name: event.play, index: event.index, total: event.total } };
+      return { ...next, history: closePlay(view, at), play: { name: event.play, index: event.index, total: event.total }, playStartedAt: at, playTasks: 0 };
     case 'task_started':
       return {
         ...next,
         task: { name: event.task, role: event.role, index: event.index, expected: event.expected, handler: event.handler },
+        taskStartedAt: at,
+        playTasks: view.playTasks + 1,
         retry: null,
         waiting: null,
       };
     case 'task_result': {
       const recent = [...view.recent, { task: event.task, host: event.host, status: event.status, durationMs: event.durationMs }].slice(-RECENT_TASKS);
-      return { ...next, counts: countResult(view.counts, event.status), recent, retry: view.retry?.task === event.task ? null : view.retry };
+      const problem =
+        event.status === 'failed' || event.status === 'ignored' || event.status === 'unreachable'
+          ? { task: event.task, host: event.host, status: event.status, message: event.message, stderrTail: event.stderrTail }
+          : view.problem;
+      return { ...next, counts: countResult(view.counts, event.status), recent, problem, retry: view.retry?.task === event.task ? null : view.retry };
     }
     case 'task_retry':
       return { ...next, retry: { task: event.task, host: event.host, attempt: event.attempt, retries: event.retries, delaySeconds: event.delaySeconds } };
@@ -136,8 +226,12 @@ export function reduceRunView(view: RunView, event: InstallerEvent): RunView {
       return { ...next, percent: Math.max(view.percent, event.percent), eta: event.eta, waiting: event.waiting };
     case 'cancel_requested':
       return { ...next, cancel: view.cancel === 'abort' ? 'abort' : event.mode };
-    case 'notice':
-      return { ...next, notices: [...view.notices, { level: event.level, message: event.message }].slice(-KEPT_NOTICES) };
+    case 'notice': {
+      const notices = [...view.notices, { level: event.level, message: event.message }].slice(-KEPT_NOTICES);
+      // Warnings are part of the record; info notices only show while they are new.
+      const history = event.level === 'warning' ? historyItem(view, { kind: 'note', state: 'stopped', text: event.message, detail: '', durationMs: null }) : view.history;
+      return { ...next, notices, history };
+    }
     case 'run_finished':
       return {
         ...next,
@@ -145,6 +239,9 @@ export function reduceRunView(view: RunView, event: InstallerEvent): RunView {
         retry: null,
         waiting: null,
         eta: null,
+        taskStartedAt: null,
+        history: closePlay(view, at),
+        play: null,
         percent: event.status === 'succeeded' ? 100 : view.percent,
         finished: { status: event.status, durationMs: event.durationMs, changedMachine: event.changedMachine, failure: event.failure },
       };
@@ -154,4 +251,16 @@ export function reduceRunView(view: RunView, event: InstallerEvent): RunView {
 /** The title a phase id was announced with, or the id itself. */
 export function phaseTitle(view: RunView, id: string): string {
   return view.phases.find((phase) => phase.id === id)?.title ?? id;
+}
+
+/**
+ * What to say instead of a frozen number while one task takes long: the engine's own "waiting" when it sent one,
+ * else worked out here from the task's start (a retry, or 20 s on one task). Null while tasks move quickly.
+ */
+export function waitingAt(view: RunView, nowMs: number): RunView['waiting'] {
+  if (view.finished !== null || view.task === null || view.taskStartedAt === null) return null;
+  const seconds = Math.max(0, (nowMs - view.taskStartedAt) / 1000);
+  if (view.waiting !== null && view.waiting.task === view.task.name) return { ...view.waiting, seconds: Math.max(view.waiting.seconds, seconds) };
+  if (view.retry === null && seconds < 20) return null;
+  return { task: view.task.name, seconds, retry: view.retry === null ? null : { attempt: view.retry.attempt, retries: view.retry.retries }, usualSeconds: view.retry === null ? null : view.retry.retries * Math.max(1, view.retry.delaySeconds) };
 }

@@ -8,6 +8,8 @@ export interface RunWizardOptions {
   installer: Installer;
   saveAnswers: (file: string, text: string) => Promise<string>;
   hasSecrets: boolean;
+  /** Leave right after the configuration is written: the install follows on the same terminal. */
+  installAfterWrite?: boolean;
   colour: boolean;
   /** The terminal's streams (ink renders to stdout and reads keys from stdin). */
   streams: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };

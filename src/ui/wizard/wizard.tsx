@@ -32,6 +32,8 @@ export interface WizardProps {
   size?: Size;
   initial?: Partial<WizardState>;
   given?: Partial<FlatAnswers>;
+  /** The install runs right after Confirm: leave as soon as the configuration is written (no "done" page). */
+  installAfterWrite?: boolean;
 }
 
 function useTerminalSize(fixed?: Size): Size {
@@ -51,7 +53,7 @@ function useTerminalSize(fixed?: Size): Size {
 
 const plainTheme = extendTheme(defaultTheme, { components: { Spinner: { styles: { frame: () => ({}) } } } });
 
-export function Wizard({ installer, saveAnswers, hasSecrets = false, colour, onExit, size: fixedSize, initial, given }: WizardProps) {
+export function Wizard({ installer, saveAnswers, hasSecrets = false, colour, onExit, size: fixedSize, initial, given, installAfterWrite = false }: WizardProps) {
   const { exit } = useApp();
   const size = useTerminalSize(fixedSize);
   const [reducer] = useState(() => createReducer(installer));
@@ -112,10 +114,11 @@ export function Wizard({ installer, saveAnswers, hasSecrets = false, colour, onE
   }, [state.writeRequested]);
 
   useEffect(() => {
-    if (!state.quit) return;
-    onExit({ status: state.quit, written: state.written ?? undefined });
+    const quit = state.quit ?? (installAfterWrite && state.step === 'done' ? 'done' : null);
+    if (!quit) return;
+    onExit({ status: quit, written: state.written ?? undefined });
     exit();
-  }, [state.quit, state.written, onExit, exit]);
+  }, [state.quit, state.step, state.written, onExit, exit, installAfterWrite]);
 
   const rendered = state.rendered?.given === state.given ? state.rendered.value : null;
   let screen: ReactNode;
