@@ -11,7 +11,7 @@
 // --use-test-images); --until kolla-pull (fails: no registry here; the failure summary names K10 and the resume
 // command); install --until kolla-prechecks again (nothing runs); reboot (network, NAT, VG, /etc/hosts back;
 // status); destroy --yes (all gone but what is left on purpose); the ext4 disk unchanged throughout.
-// CIAB_VM_EVENTS=DIR copies each run's events (events.ndjson, <phase>.ansible.ndjson) out of the VM into DIR.
+// CIAB_VM_KEEP=1 leaves the VM running afterwards. CIAB_VM_EVENTS=DIR copies each run's events (events.ndjson, <phase>.ansible.ndjson) out of the VM into DIR.
 //
 // Skips, with the reason printed, when not root, when qemu/debootstrap cannot be installed, or with
 // CIAB_SKIP_VM=1.
@@ -213,7 +213,10 @@ describeIfAvailable('ciab install on a real Debian 13 VM', skipReason, () => {
   beforeAll(async () => {
     const build = await step('build image (cached)', () => testbed(['build'], 30 * MIN));
     if (build.code !== 0) throw new Error(`vm-testbed build failed:\n${build.stderr}`);
-    const start = await step('boot to ssh', () => testbed(['start'], 15 * MIN));
+    let start = await step('boot to ssh', () => testbed(['start'], 15 * MIN));
+    // qemu 7.2's multi-threaded TCG now and then panics the trixie kernel early in boot ("Fatal exception in
+    // interrupt", seen once in three boots here): one more clean boot, then give up with the serial log.
+    if (start.code !== 0 && /Kernel panic/.test(start.stderr)) start = await step('boot to ssh (again)', () => testbed(['start'], 15 * MIN));
     started = true;
     if (start.code !== 0) throw new Error(`vm-testbed start failed:\n${start.stderr}`);
     await inVm(['udevadm', 'settle', '--timeout=60']);
@@ -245,7 +248,8 @@ describeIfAvailable('ciab install on a real Debian 13 VM', skipReason, () => {
   }, 90 * MIN);
 
   afterAll(async () => {
-    if (started) await testbed(['stop'], 5 * MIN);
+    // CIAB_VM_KEEP=1 leaves the VM running to look into (scripts/vm-testbed.sh ssh; stop it with `stop`).
+    if (started && process.env.CIAB_VM_KEEP !== '1') await testbed(['stop'], 5 * MIN);
     timings.file = Date.now() - fileStarted;
     console.log(`vm.test: timings (ms): ${JSON.stringify(timings)}`);
   }, 10 * MIN);
