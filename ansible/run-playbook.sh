@@ -49,10 +49,12 @@ build_venv() {
   say "creating the kolla venv $venv"
   "$python" -m venv "$venv"
   say "installing the pinned kolla-ansible from $requirements"
+  # --no-compile: byte-compiling ansible's ~40,000 files took most of the install under TCG; Python compiles
+  # what it imports, on first use.
   cert=""
   [ -n "${CIAB_EXTRA_CA_FILES:-}" ] && cert="--cert=/etc/ssl/certs/ca-certificates.crt"
   # shellcheck disable=SC2086
-  "$venv/bin/python" -m pip install --no-input --disable-pip-version-check --progress-bar off $cert \
+  "$venv/bin/python" -m pip install --no-input --disable-pip-version-check --progress-bar off --no-compile $cert \
     --only-binary=:all: --requirement "$requirements"
 }
 
