@@ -76,7 +76,7 @@ export const KNOWN_ERRORS: KnownError[] = [
   {
     id: 'K10', phases: ['kolla-pull', 'kolla-deploy'], preflight: 'disk-space',
     // "dial tcp … no such host" / "connection refused" / "i/o timeout": the registry cannot be reached at all
-    // (measured in the test VM, which reaches no registry).
+    // (what the test VM, which reaches no registry, is expected to show; its pull step has not run yet).
     match: {
       msg: /toomanyrequests|pull rate limit|no space left on device|TLS handshake timeout|dial tcp|no such host|connection refused|i\/o timeout|Client\.Timeout/i,
       stderr: /toomanyrequests|no space left on device|TLS handshake timeout|dial tcp|no such host/i,
