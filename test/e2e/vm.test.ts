@@ -196,7 +196,7 @@ echo "vgs: $(vgs --noheadings -o vg_name 2>/dev/null | tr -d ' ' | tr '
 ' ' ')"
 echo "units: $(ls /etc/systemd/system | grep '^ciab' | tr '
 ' ' ')"
-echo "venv: $([ -e /var/lib/ciab/kolla-venv ] && echo present || echo absent)"
+echo "venv: $([ -e /opt/ciab/kolla-venv ] && echo present || echo absent)"
 echo "hosts: $(grep -cE '^10\.0\.2\.[0-9]+[[:space:]].*ciab-vm' /etc/hosts)"
 `;
 const HOST_SNAPSHOT = 'sh /root/snapshot.sh';
@@ -296,7 +296,7 @@ describeIfAvailable('ciab install on a real Debian 13 VM', skipReason, () => {
     expect(now.hosts).toBe('1');
     await sh('systemctl is-active docker && docker info --format "{{.Driver}}"');
     // The extra CA answer reached the system store and pip.
-    await sh('ls /usr/local/share/ca-certificates/ciab/*.crt && grep -q ca-certificates.crt /var/lib/ciab/kolla-venv/pip.conf');
+    await sh('ls /usr/local/share/ca-certificates/ciab/*.crt && grep -q ca-certificates.crt /opt/ciab/kolla-venv/pip.conf');
     const prechecksLog = (await inVm(['cat', '/var/log/ciab/runs/latest/kolla-prechecks.log'])).stdout;
     expect(prechecksLog).toMatch(/--use-test-images/);
     expect(prechecksLog).toMatch(/failed=0/);
