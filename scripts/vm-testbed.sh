@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The VM testbed: a real Debian 12 machine (systemd, udev, virtio disks and NICs) booted under qemu/TCG,
+# The VM testbed: a real Debian 13 "trixie" machine (systemd, udev, virtio disks and NICs) booted under qemu/TCG,
 # so tests can run `ciab` on a real target host. Everything lives OUTSIDE the repo, in
 # ${CIAB_CACHE:-$HOME/.cache/ciab}/vm/. Quiet unless failing; idempotent.
 #
 #   scripts/vm-testbed.sh deps            install the host packages it needs (apt), if missing
 #   scripts/vm-testbed.sh build           debootstrap the image once (cached; an interrupted build is redone)
-#   scripts/vm-testbed.sh start           boot a clean VM (throw-away root overlay, 2 fresh blank disks); prints the ssh port
+#   scripts/vm-testbed.sh start           boot a clean VM (throw-away root overlay, fresh data disks); prints the ssh port
+#   scripts/vm-testbed.sh reboot          reboot the running VM (the overlay and disks are kept) and wait for ssh
 #   scripts/vm-testbed.sh ssh -- CMD…     run a command in the VM as root (arguments are kept as they are)
 #   scripts/vm-testbed.sh copy SRC… DEST  copy files/folders into the VM folder DEST (tar over ssh): DEST/basename(SRC)
 #   scripts/vm-testbed.sh port            print the ssh port of the running VM
@@ -19,17 +20,19 @@
 #   CIAB_VM_DISK_SERIALS     1 (default): the virtio disks carry serial= so udev makes /dev/disk/by-id links,
 #                            as real disks have; 0: no serials (virtio disks then have no by-id link)
 #
-# The machine: qemu -accel tcg (KVM fails on the build machines), 2 vCPUs, 2 GiB, q35, direct kernel boot
+# The machine: qemu -accel tcg (KVM fails on the build machines), 2 vCPUs, 6 GiB, q35, direct kernel boot
 # (-kernel/-initrd from the image's /boot, no bootloader). Disks: vda = root (GPT, ext4 on vda1, a qcow2
-# overlay over the cached image, discarded at stop), vdb = 20 GiB and vdc = 40 GiB blank sparse files.
+# overlay over the cached image, discarded at stop), vdb = a 40 GiB blank sparse file, vdc = 20 GiB holding an
+# ext4 filesystem labelled ciab-keep (data an installer must never touch).
+# The image is cached under a name keyed by its recipe (suite, mirror, packages and the configure step), so
+# changing the recipe builds a new one and an unchanged recipe never rebuilds.
 # NICs (virtio, enp0s2 and enp0s3 in the guest): the first has qemu user networking with ssh forwarded from
 # 127.0.0.1:PORT only and DHCP (ifupdown); the second is a restricted user network (no route out, no IPv6
 # router advertisements) that the guest leaves unconfigured: down until someone runs `ip link set enp0s3 up`.
 # Nothing but 127.0.0.1 is ever bound on the host.
 set -euo pipefail
 
-BUILD_ID="ciab-vm-4 bookworm" # change to force a rebuild of cached images
-SUITE=bookworm
+SUITE=trixie
 MIRROR="${CIAB_VM_MIRROR:-http://deb.debian.org/debian}"
 VM="${CIAB_CACHE:-$HOME/.cache/ciab}/vm"
 RUN="$VM/run"
@@ -40,7 +43,7 @@ ROOT_UUID=6b1e2c3a-0c1a-4b1d-9c1a-c1ab0c1ab001
 BOOT_TIMEOUT="${CIAB_VM_BOOT_TIMEOUT:-420}"
 DISK_SERIALS="${CIAB_VM_DISK_SERIALS:-1}"
 # The guest: what a minimal Debian server has, plus what ciab reads and the tests use.
-GUEST_PACKAGES=systemd,systemd-sysv,udev,dbus,kmod,iproute2,util-linux,fdisk,e2fsprogs,lvm2,openssh-server,ifupdown,isc-dhcp-client,linux-image-amd64,initramfs-tools,procps,ca-certificates,iputils-ping,netbase
+GUEST_PACKAGES=systemd,systemd-sysv,udev,dbus,kmod,iproute2,util-linux,fdisk,e2fsprogs,lvm2,openssh-server,ifupdown,dhcpcd-base,linux-image-amd64,initramfs-tools,procps,ca-certificates,iputils-ping,netbase,python3
 HOST_PACKAGES=(debootstrap qemu-system-x86 qemu-utils e2fsprogs fdisk openssh-client util-linux)
 
 die() { printf 'vm-testbed: %s\n' "$*" >&2; exit 1; }
@@ -76,7 +79,10 @@ cmd_deps() {
 
 # --- build ------------------------------------------------------------------------------------------------
 
-built() { [ -f "$VM/built.ok" ] && [ "$(cat "$VM/built.ok")" = "$BUILD_ID" ] && [ -f "$IMAGE" ] && [ -f "$VM/vmlinuz" ] && [ -f "$VM/initrd.img" ] && [ -f "$KEY" ]; }
+# The recipe's key: what goes into the image. Computed after configure_guest is defined (see main).
+build_id() { { printf '%s\n' "$SUITE" "$MIRROR" "$GUEST_PACKAGES" "$IMAGE_SIZE"; declare -f configure_guest; } | sha256sum | cut -c1-16; }
+
+built() { [ -f "$VM/built.ok" ] && [ "$(cat "$VM/built.ok")" = "$RECIPE_ID" ] && [ -f "$IMAGE" ] && [ -f "$VM/vmlinuz" ] && [ -f "$VM/initrd.img" ] && [ -f "$KEY" ]; }
 
 cmd_build() {
   mkdir -p "$VM"
@@ -140,7 +146,7 @@ cmd_build() {
   mv "$work/vmlinuz" "$VM/vmlinuz"
   mv "$work/initrd.img" "$VM/initrd.img"
   rm -rf "$work"
-  printf '%s\n' "$BUILD_ID" >"$VM/built.ok"
+  printf '%s\n' "$RECIPE_ID" >"$VM/built.ok"
 }
 
 configure_guest() {
@@ -228,10 +234,11 @@ cmd_start() {
   stop_quietly
   mkdir -p "$RUN"
   qemu-img create -q -f qcow2 -b "$IMAGE" -F raw "$RUN/root.qcow2" >/dev/null
-  truncate -s 20G "$RUN/data-20g.img"
-  truncate -s 40G "$RUN/data-40g.img"
+  truncate -s 40G "$RUN/data-blank.img"
+  truncate -s 20G "$RUN/data-fs.img"
+  mkfs.ext4 -q -F -L ciab-keep -E lazy_itable_init=1,lazy_journal_init=1 "$RUN/data-fs.img" >/dev/null
   local serial_root="" serial_a="" serial_b=""
-  if [ "$DISK_SERIALS" = 1 ]; then serial_root=",serial=ciab-root"; serial_a=",serial=ciab-data-20g"; serial_b=",serial=ciab-data-40g"; fi
+  if [ "$DISK_SERIALS" = 1 ]; then serial_root=",serial=ciab-root"; serial_a=",serial=ciab-blank"; serial_b=",serial=ciab-keep"; fi
 
   local attempt port started=0
   for attempt in 1 2 3 4 5; do
@@ -239,15 +246,15 @@ cmd_start() {
     port_free "$port" || continue
     : >"$RUN/serial.log"
     # 8>&- 9>&-: the daemonized qemu must not inherit (and so keep holding) the script's lock files.
-    if qemu-system-x86_64 -name ciab-testbed -machine q35 -accel tcg -cpu max -smp 2 -m 2048 \
+    if qemu-system-x86_64 -name ciab-testbed -machine q35 -accel tcg -cpu max -smp 2 -m 6144 \
       -nodefaults -display none -serial "file:$RUN/serial.log" \
       -kernel "$VM/vmlinuz" -initrd "$VM/initrd.img" -append "root=UUID=$ROOT_UUID ro console=ttyS0" \
       -drive "if=none,id=root,file=$RUN/root.qcow2,format=qcow2,cache=unsafe,discard=unmap" \
       -device "virtio-blk-pci,drive=root,addr=0x5$serial_root" \
-      -drive "if=none,id=data20,file=$RUN/data-20g.img,format=raw,cache=unsafe,discard=unmap" \
-      -device "virtio-blk-pci,drive=data20,addr=0x6$serial_a" \
-      -drive "if=none,id=data40,file=$RUN/data-40g.img,format=raw,cache=unsafe,discard=unmap" \
-      -device "virtio-blk-pci,drive=data40,addr=0x7$serial_b" \
+      -drive "if=none,id=blank,file=$RUN/data-blank.img,format=raw,cache=unsafe,discard=unmap" \
+      -device "virtio-blk-pci,drive=blank,addr=0x6$serial_a" \
+      -drive "if=none,id=keep,file=$RUN/data-fs.img,format=raw,cache=unsafe,discard=unmap" \
+      -device "virtio-blk-pci,drive=keep,addr=0x7$serial_b" \
       -netdev "user,id=mgmt,hostfwd=tcp:127.0.0.1:$port-:22" \
       -device "virtio-net-pci,netdev=mgmt,mac=52:54:00:c1:ab:01,addr=0x2" \
       -netdev "user,id=ext,restrict=on,ipv6=off" \
@@ -330,7 +337,25 @@ cmd_copy() {
   done
 }
 
+cmd_reboot() {
+  qemu_pid >/dev/null || die "not running"
+  ssh_opts
+  # The overlay and the data disks live as long as qemu does: a guest reboot keeps them (direct kernel boot again).
+  local boot_id
+  boot_id="$(ssh "${SSH_OPTS[@]}" root@127.0.0.1 cat /proc/sys/kernel/random/boot_id)" || die "ssh failed"
+  ssh "${SSH_OPTS[@]}" root@127.0.0.1 'systemctl reboot --no-block' >/dev/null 2>&1 || true
+  local deadline=$((SECONDS + BOOT_TIMEOUT)) now
+  while :; do
+    now="$(ssh "${SSH_OPTS[@]}" -o ConnectTimeout=5 root@127.0.0.1 cat /proc/sys/kernel/random/boot_id 2>/dev/null)" || now=""
+    [ -n "$now" ] && [ "$now" != "$boot_id" ] && break
+    qemu_pid >/dev/null || { tail -n 40 "$RUN/serial.log" >&2; die "qemu exited during the reboot"; }
+    [ "$SECONDS" -lt "$deadline" ] || { tail -n 40 "$RUN/serial.log" >&2; die "no ssh ${BOOT_TIMEOUT}s after the reboot"; }
+    sleep 2
+  done
+}
+
 main() {
+  RECIPE_ID="$(build_id)"
   local command="${1:-}"
   [ $# -gt 0 ] && shift
   case "$command" in
@@ -338,6 +363,7 @@ main() {
     build) cmd_build ;;
     start) cmd_start ;;
     stop) cmd_stop ;;
+    reboot) cmd_reboot ;;
     ssh) cmd_ssh "$@" ;;
     copy) cmd_copy "$@" ;;
     port) qemu_pid >/dev/null || die "not running"; cat "$RUN/ssh.port" ;;

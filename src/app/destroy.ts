@@ -1,7 +1,6 @@
 // `ciab destroy`: what will go (named before anything happens), then kolla-ansible destroy and the teardown
 // playbook through the run engine (lock, run folder, logs, Ctrl-C like install).
 import path from 'node:path';
-import { pathExists } from '../env/run-files.js';
 import type { Answers } from '../model/answers.js';
 import type { DeploymentPlan } from '../model/plan.js';
 import type { EventSink } from '../model/events.js';
@@ -38,7 +37,6 @@ export interface DestroyInput {
 }
 
 export async function runDestroy(input: DestroyInput): Promise<RunOutcome> {
-  const venvPlaybook = path.join(input.paths.kollaVenv, 'bin', 'ansible-playbook');
   const given = (name: string) => (input.vars[name] ? path.resolve(input.cwd, input.vars[name]!) : null);
   return runInstall({
     action: 'destroy',
@@ -46,7 +44,7 @@ export async function runDestroy(input: DestroyInput): Promise<RunOutcome> {
     paths: input.paths,
     projectRoot: input.projectRoot,
     kollaAnsible: given('CIAB_KOLLA_ANSIBLE') ?? path.join(input.paths.kollaVenv, 'bin', 'kolla-ansible'),
-    ansiblePlaybook: given('CIAB_ANSIBLE_PLAYBOOK') ?? (pathExists(venvPlaybook) ? venvPlaybook : 'ansible-playbook'),
+    ansiblePlaybook: given('CIAB_ANSIBLE_PLAYBOOK') ?? path.join(input.projectRoot, 'ansible', 'run-playbook.sh'),
     callbackDir: given('CIAB_CALLBACK_PLUGINS') ?? path.join(input.projectRoot, 'ansible', 'callback_plugins'),
     confirmedWipe: [],
     stopServices: [],

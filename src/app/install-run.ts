@@ -115,8 +115,8 @@ export async function runInstallPhases(input: InstallRunInput): Promise<InstallR
     }
   }
   const kollaAnsible = resolveTool(input.vars, input.cwd, 'CIAB_KOLLA_ANSIBLE', path.join(input.paths.kollaVenv, 'bin', 'kolla-ansible'));
-  const venvPlaybook = path.join(input.paths.kollaVenv, 'bin', 'ansible-playbook');
-  const ansiblePlaybook = resolveTool(input.vars, input.cwd, 'CIAB_ANSIBLE_PLAYBOOK', pathExists(venvPlaybook) ? venvPlaybook : 'ansible-playbook');
+  // The wrapper runs the venv's pinned ansible-playbook, building the venv first on a fresh host (prepare-host).
+  const ansiblePlaybook = resolveTool(input.vars, input.cwd, 'CIAB_ANSIBLE_PLAYBOOK', path.join(input.projectRoot, 'ansible', 'run-playbook.sh'));
   const callbackDir = resolveTool(input.vars, input.cwd, 'CIAB_CALLBACK_PLUGINS', path.join(input.projectRoot, 'ansible', 'callback_plugins'));
   const secrets = collectSecrets(input.paths.configDir, input.answers);
   const outcome = await runInstall({

@@ -84,7 +84,7 @@ export async function createInstaller(env: Env, options: InstallerOptions): Prom
       }
     },
     answersFileText: (session) => {
-      const body = stringify({ ...toAnswersFile(session.resolution.answers, session.resolution.origins), ...(session.skip.length > 0 ? { skip_checks: session.skip } : {}) });
+      const body = stringify({ ...toAnswersFile(session.resolution.answers, session.resolution.origins), ...(session.skip.length > 0 ? { skip_checks: session.skip } : {}), ...(session.answers?.trust ? { trust: session.answers.trust } : {}) });
       // A typed admin password is never written here in the clear; say where it is instead of a bare null.
       const typed = session.resolution.answers.admin_password != null;
       const out = path.resolve(env.cwd, options.out);

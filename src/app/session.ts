@@ -122,6 +122,9 @@ export function planSession(input: { facts: HostFacts; profiles: Profile[]; sour
   let findings: Finding[] = profile ? (ranking.profiles.find((r) => r.profile.id === profile.id)?.findings ?? []) : [];
   if (profile && resolution.missing.length === 0) {
     answers = toAnswers(resolution.answers, skip);
+    // Paths in the answers file are relative to its folder.
+    const cas = sources.file?.values.trust?.ca_certificates ?? [];
+    if (cas.length > 0) answers.trust = { ca_certificates: cas.map((f) => path.resolve(path.dirname(sources.file!.source.file), f)) };
     plan = buildPlan(facts, profile, answers);
     findings = applySkips(runAllChecks(facts, profile, plan), skip);
   }

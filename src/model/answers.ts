@@ -142,6 +142,15 @@ export const AnswersFile = z.strictObject({
     .optional(),
   /** Preflight check ids to skip, like --skip-check. */
   skip_checks: z.array(z.string()).nullish(),
+  trust: z
+    .strictObject({
+      /**
+       * Extra CA certificates (PEM files on this host, relative to the answers file) to trust: a TLS-intercepting
+       * proxy's or a private registry's. prepare-host puts them into the system store and pip's configuration.
+       */
+      ca_certificates: z.array(z.string().min(1)).nullish(),
+    })
+    .optional(),
 }).superRefine((file, ctx) => {
   // No value may carry control or escape characters: they would reach the inventory, the files or the terminal raw.
   const walk = (value: unknown, path: Array<string | number>): void => {
@@ -177,4 +186,6 @@ export interface Answers {
   timezone: string;
   images: { registry: string | null; offline_bundle: string | null; registry_scheme: 'https' | 'http' | null };
   skip_checks: string[];
+  /** Absolute paths of extra CA certificate files to trust (absent: none). */
+  trust?: { ca_certificates: string[] };
 }

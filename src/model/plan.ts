@@ -111,6 +111,8 @@ export interface DeploymentPlan {
     useTestImages: boolean;
   };
   proxy: Answers['proxy'];
+  /** Extra CA certificates (absolute PEM file paths) prepare-host makes the host and pip trust. */
+  trust?: { caCertificates: string[] };
   /** The admin password is generated at render time when not given; the plan only says which. */
   adminPassword: 'given' | 'generated';
   phases: Phase[];

@@ -147,6 +147,7 @@ export function buildPlan(facts: HostFacts, profile: Profile, answers: Answers):
     kolla,
     images: { registry, offlineBundle: answers.images.offline_bundle, useTestImages: registry === DEFAULT_REGISTRY },
     proxy: answers.proxy,
+    trust: { caCertificates: answers.trust?.ca_certificates ?? [] },
     adminPassword: answers.admin_password ? 'given' : 'generated',
     phases: buildPhases(services, {
       offline: Boolean(answers.images.offline_bundle),

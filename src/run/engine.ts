@@ -319,6 +319,11 @@ function childEnv(o: EngineOptions, stopFile: string): Record<string, string> {
     ANSIBLE_CALLBACKS_ENABLED: 'ciab_events',
     ANSIBLE_NOCOLOR: '1',
     CIAB_STOP_FILE: stopFile,
+    // For ansible/run-playbook.sh: the venv whose ansible-playbook runs the project's playbooks; an install
+    // builds it when missing (trusting the extra CA files first), a destroy never does.
+    CIAB_KOLLA_VENV: o.paths.kollaVenv,
+    CIAB_BOOTSTRAP_VENV: (o.action ?? 'install') === 'install' ? '1' : '0',
+    CIAB_EXTRA_CA_FILES: (o.plan.trust?.caCertificates ?? []).join(' '),
     PYTHONUNBUFFERED: '1',
   };
 }

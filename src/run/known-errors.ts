@@ -75,9 +75,14 @@ export const KNOWN_ERRORS: KnownError[] = [
   },
   {
     id: 'K10', phases: ['kolla-pull', 'kolla-deploy'], preflight: 'disk-space',
-    match: { msg: /toomanyrequests|pull rate limit|no space left on device|TLS handshake timeout/i, stderr: /toomanyrequests|no space left on device|TLS handshake timeout/i },
+    // "dial tcp … no such host" / "connection refused" / "i/o timeout": the registry cannot be reached at all
+    // (what the test VM, which reaches no registry, is expected to show; its pull step has not run yet).
+    match: {
+      msg: /toomanyrequests|pull rate limit|no space left on device|TLS handshake timeout|dial tcp|no such host|connection refused|i\/o timeout|Client\.Timeout/i,
+      stderr: /toomanyrequests|no space left on device|TLS handshake timeout|dial tcp|no such host/i,
+    },
     title: 'images could not be downloaded',
-    why: 'the registry throttles, /var/lib/docker is full, or the uplink is slow or blocked',
+    why: 'the registry cannot be reached or throttles, /var/lib/docker is full, or the uplink is slow or blocked',
     fix: 'free space under /var/lib/docker (df -h), use a registry mirror (answers: images.registry), then ciab install again: pulled images are kept',
   },
   {

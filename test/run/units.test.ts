@@ -16,6 +16,7 @@ describe('known errors', () => {
       ['K02', 'kolla-prechecks', 'loadbalancer : Checking if kolla_internal_vip_address and kolla_external_vip_address are not pingable from any node', 'non-zero return code'],
       ['K07', 'kolla-deploy', 'mariadb : Wait for first MariaDB service port liveness', 'Timeout when waiting for search string MariaDB in 10.0.0.11:3306'],
       ['K10', 'kolla-pull', null, 'Unknown error message: toomanyrequests: You have reached your pull rate limit'],
+      ['K10', 'kolla-pull', null, 'Unknown error message: Get "https://quay.io/v2/": dial tcp: lookup quay.io on 10.0.2.3:53: no such host'],
       ['K12', 'kolla-prechecks', null, 'Kolla images from quay.io/openstack.kolla namespace are meant only for testing purposes, if you want to continue using them please use --use-test-images CLI argument'],
       ['K13', 'kolla-deploy', 'keystone : Running Keystone bootstrap container', 'Container exited with non-zero return code 1'],
       ['K14', 'kolla-deploy', null, 'The following Nova compute services failed to register themselves: node1'],
