@@ -17,10 +17,9 @@ export function kollaVenv(): string {
   return venv;
 }
 
-/** The project's callback and stand-in once they exist, else the test copies. */
+/** The project's own callback: the engine's tests see exactly the events a real run gives. */
 function callbackDir(): string {
-  const real = path.join(ROOT, 'ansible', 'callback_plugins');
-  return existsSync(path.join(real, 'ciab_events.py')) ? real : path.join(FIXTURES, 'callback_plugins');
+  return path.join(ROOT, 'ansible', 'callback_plugins');
 }
 
 export interface Rig {
@@ -41,7 +40,7 @@ export const BASE_ARGS = ['--no-uplink-check', '--from', 'kolla-prechecks', ...[
 const STAND_IN = path.join(ROOT, 'test', 'stand-ins', 'kolla-ansible');
 
 /** kolla-ansible for the tests: the project's stand-in (small scale), or mini-kolla where a test needs its knobs. */
-export function rigEnv(dir: string, extra: Record<string, string> = {}, kolla: 'stand-in' | 'mini' = existsSync(STAND_IN) ? 'stand-in' : 'mini'): Record<string, string> {
+export function rigEnv(dir: string, extra: Record<string, string> = {}, kolla: 'stand-in' | 'mini' = 'stand-in'): Record<string, string> {
   return {
     CIAB_KOLLA_ANSIBLE: kolla === 'stand-in' ? STAND_IN : path.join(FIXTURES, 'mini-kolla'),
     STANDIN_ANSIBLE_PLAYBOOK: path.join(kollaVenv(), 'bin', 'ansible-playbook'),
