@@ -157,7 +157,8 @@ describe('questions screen', () => {
     await waitFor(app.frame, '[x] /dev/sdb');
     await waitFor(app.frame, /\/dev\/sdb +⚠ WIPED/);
     await press(app.stdin, KEY.enter);
-    await waitFor(app.frame, /Disks for volumes +\/dev\/sda, \/dev\/sdb, \/dev\/nvme1n1 \(wipes \/d/);
+    // sandbox on LVM (Ceph is no longer offered) takes the blank NVMe by default; /dev/sdb joins it, wiped
+    await waitFor(app.frame, /Disks for volumes +\/dev\/sdb, \/dev\/nvme1n1 \(wipes \/d/);
     app.unmount();
   });
 });
