@@ -208,6 +208,8 @@ describe('review, confirm and done', () => {
     expect(readFileSync(path.join(dir, 'out', 'kolla', 'globals.yml'), 'utf8')).toContain('network_interface: wlp0s20f3');
     expect(readFileSync(path.join(dir, 'state', 'answers.yaml'), 'utf8')).toContain('profile: workshop');
     await press(app.stdin, KEY.enter);
+    // ink handles the key asynchronously: wait for the exit, then check it
+    await waitUntil(() => app.exits.length > 0, 'the wizard has exited');
     expect(app.exits).toEqual([{ status: 'done', written: { out: path.join(dir, 'out'), answersFile: path.join(dir, 'state', 'answers.yaml') } }]);
   }, 120_000);
 
