@@ -69,9 +69,10 @@ describe.skipIf(!hasTmux)('the progress screen in a real 80×24 terminal', () =>
     tmux('set-option', '-g', 'escape-time', '0');
     const seen: string[] = [];
 
-    const running = await waitForScreen(/ · task \d+/, seen);
+    // The first frames can leave a stale row above the live region (ink redraws from its own idea of the frame's
+    // height; known, not fixed yet): wait for a whole running frame, footer included, rather than the first task line.
+    const running = await waitForScreen(/ · task \d+[\s\S]*d details · l log · \^C stop/, seen);
     expect(running).toMatch(/^ ciab install · Workshop · \S+ +\d+s elapsed ?$/m);
-    expect(running).toMatch(/d details · l log · \^C stop/);
     const failed = await waitForScreen('r resume · l log · q quit', seen);
     expect(failed).toMatch(/✖ Deploy OpenStack failed/);
     expect(failed).toMatch(/task {3}\S.*bootstrap/i);
