@@ -1,5 +1,5 @@
-// Line output for no terminal and CI: one line per phase start and finish, play start, failure, retry and
-// notice, a heartbeat at most every 30 s of event time, and a summary at the end. Nothing is redrawn, so a
+// Line output for no terminal and CI: one line per phase start and finish, play start (only once the play runs
+// a task: kolla's plays for disabled services match no host and would be noise), failure, retry and notice, a heartbeat at most every 30 s of event time, and a summary at the end. Nothing is redrawn, so a
 // log file or a CI console shows the same text a person saw.
 import type { EventOf, InstallerEvent } from '../../model/events.js';
 import { createStyle, type Style } from '../style.js';
@@ -35,6 +35,7 @@ export function createLinesReporter(options: LinesReporterOptions): Reporter {
   const clock = createClockFormatter(options.timeZone);
   let view = createRunView();
   let lastHeartbeat = Number.NEGATIVE_INFINITY;
+  let pendingPlay: { at: string; line: string } | null = null;
 
   const write = (at: string, text: string) => options.stream.write(`[${clock(at)}] ${text}\n`);
 
@@ -49,8 +50,14 @@ export function createLinesReporter(options: LinesReporterOptions): Reporter {
         write(event.at, describeHeartbeat(view, event));
         return;
       }
+      if (event.type === 'task_started' && pendingPlay !== null) {
+        write(pendingPlay.at, pendingPlay.line);
+        pendingPlay = null;
+      }
       const line = describeEvent(before, view, event, style);
-      if (line !== null) write(event.at, line);
+      if (event.type === 'play_started') pendingPlay = line === null ? null : { at: event.at, line };
+      else if (line !== null) write(event.at, line);
+      if (event.type === 'phase_finished' || event.type === 'run_finished') pendingPlay = null;
       if (event.type === 'run_finished') options.stream.write(describeSummary(view, event, style).map((row) => `${row}\n`).join(''));
     },
     close: async () => undefined,

@@ -32,14 +32,28 @@ describe('lines reporter', () => {
     expect(rows.some((row) => /· task \d+\/~795 · waiting on nova-cell : Waiting for nova-compute services to register themselves \(retry \d+\/20, \d+ s, usually under 1 min\)$/.test(row))).toBe(true);
   });
 
-  test('one line per play start and per retry; no line per task', () => {
+  test('one line per play that runs a task and per retry; no line per task', () => {
     const events = readStream('install-succeeded');
     const rows = replayLines('install-succeeded').split('\n');
-    const plays = events.filter((event) => event.type === 'play_started').length;
+    const plays = events.filter((event, i) => event.type === 'play_started' && events.slice(i + 1).find((next) => next.type === 'play_started' || next.type === 'task_started')?.type === 'task_started').length;
+    expect(plays).toBeGreaterThan(10);
     const retries = events.filter((event) => event.type === 'task_retry').length;
     expect(rows.filter((row) => / play \d+(\/\d+)? /.test(row) && !/%/.test(row)).length).toBe(plays);
     expect(rows.filter((row) => row.includes('↻ retry')).length).toBe(retries);
     expect(rows.length).toBeLessThan(events.length / 5);
+  });
+
+  test('a play that matches no host (a disabled service) prints nothing', () => {
+    const events = readStream('install-succeeded');
+    const first = events.findIndex((event) => event.type === 'play_started');
+    const play = events[first]!;
+    if (play.type !== 'play_started') throw new Error('no play');
+    const empty = { ...play, play: 'Apply role disabled-service', index: play.index };
+    const out = createBuffer();
+    const reporter = createLinesReporter({ stream: out, colour: false, timeZone: 'UTC' });
+    for (const event of [...events.slice(0, first), empty, ...events.slice(first)]) reporter.emit(event);
+    expect(out.text()).not.toContain('disabled-service');
+    expect(out.text()).toContain(` play ${play.index}`);
   });
 
   test('the failure summary names phase, task, host, message, stderr, hint, log line and resume', () => {
