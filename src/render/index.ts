@@ -73,7 +73,7 @@ export async function renderFiles(input: RenderInput): Promise<RenderResult> {
     ...renderHostFiles(plan, input.templates),
     renderCloudsYaml(plan, adminPassword, input.outDir),
     renderAdminOpenrc(plan, adminPassword, input.outDir),
-    ...renderOsismRepository(plan, { passwords: passwords.values, adminPassword }),
+    ...renderOsismRepository(plan, { passwords: passwords.values, adminPassword }, input.outDir),
     meta('ciab/answers.yaml', `# The answers behind this configuration (secrets left out). Reproduce it: ciab render --answers answers.yaml\n${stringify(input.answers)}`),
     meta('ciab/plan.json', `${JSON.stringify(plan, null, 2)}\n`),
   ];

@@ -23,6 +23,7 @@ import { Document, type Pair, type Scalar, YAMLMap } from 'yaml';
 import type { RenderedFile } from '../model/files.js';
 import type { DeploymentPlan, KollaValue } from '../model/plan.js';
 import { CIAB_OSISM_SEED_KEY } from './passwords.js';
+import { DEFAULT_CONFIG_DIR } from './clouds.js';
 
 export const OSISM_DIR = 'osism';
 
@@ -355,12 +356,6 @@ function osismCorrections(plan: DeploymentPlan): Entry[] {
     'no valkey runs here; OSISM turns it on by default as the coordination backend of',
     'cinder, designate and others: enable it when a second control node joins',
   ].join('\n'));
-  if (plan.kolla.nova_backend_ceph?.value === true) {
-    add('ceph_nova_user', plan.kolla.ceph_cinder_user?.value ?? 'cinder', [
-      'the Ceph user nova runs with here (kolla\'s default: the cinder user); OSISM\'s default is a separate',
-      '"nova" user, which needs its own keyring in files/overlays/nova before you change this',
-    ].join('\n'));
-  }
   add('kolla_enable_tls_external', plan.network.tls, plan.network.tls ? 'HTTPS for users, as deployed' : 'plain HTTP, as deployed; OSISM turns external TLS on by default');
   add('om_enable_rabbitmq_stream_fanout', true, [
     'what kolla-ansible deployed here; OSISM\'s default turns it off and says to set it to true',
@@ -482,7 +477,8 @@ function hostVars(plan: DeploymentPlan): string {
   );
 }
 
-function readme(plan: DeploymentPlan): string {
+function readme(plan: DeploymentPlan, outDir: string): string {
+  const kollaDir = `${outDir.replace(/\/+$/, '')}/kolla`;
   const h = plan.host.hostname;
   const osism = osismManagerVersion(plan.release.openstack);
   const status = osismTakeOver(plan.release.openstack);
@@ -530,8 +526,8 @@ The secret files are plain text. Encrypt them before they go into git:
    the \`gilt overlay\` step described in osism/generics, using \`MANAGER_VERSION=${osism.version}\`.${osism.established ? '' : `
    No numbered OSISM release was established for OpenStack ${plan.release.openstack} when this was written; pin one in \`environments/manager/configuration.yml\` when it exists.`}
 3. Copy kolla's TLS material and overrides from this box:
-   ${plan.network.tls ? '`/etc/kolla/certificates/` → `environments/kolla/certificates/` (haproxy.pem, haproxy-internal.pem, the CA under `ca/`), and ' : ''}any
-   \`/etc/kolla/config/\` overrides → \`environments/kolla/files/overlays/\` (OSISM's \`node_custom_config\`).
+   ${plan.network.tls ? `\`${kollaDir}/certificates/\` → \`environments/kolla/certificates/\` (haproxy.pem, haproxy-internal.pem, the CA under \`ca/\`), and ` : ''}any
+   \`${kollaDir}/config/\` overrides → \`environments/kolla/files/overlays/\` (OSISM's \`node_custom_config\`).
 
 Check \`environments/kolla/configuration.yml\` before the first deploy: OSISM pulls its own kolla images from
 ${OSISM_KOLLA_REGISTRY}, so the first \`osism apply\` of a service replaces the containers that came from
@@ -568,10 +564,11 @@ the same everywhere.
 
 // ---------------------------------------------------------------------------------------------------------
 
-export function renderOsismRepository(plan: DeploymentPlan, secrets: OsismSecrets): RenderedFile[] {
+/** outDir: the folder the whole tree is written to (kolla's --configdir is <outDir>/kolla; DEPLOY-AUDIT W15). */
+export function renderOsismRepository(plan: DeploymentPlan, secrets: OsismSecrets, outDir: string = DEFAULT_CONFIG_DIR): RenderedFile[] {
   const derived = deriveSecrets(plan, secrets);
   return [
-    file('README.md', readme(plan)),
+    file('README.md', readme(plan, outDir)),
     file('environments/configuration.yml', globalConfiguration(plan, derived)),
     file('environments/secrets.yml', globalSecrets(plan, secrets, derived), true),
     file('environments/manager/configuration.yml', managerConfiguration(plan)),

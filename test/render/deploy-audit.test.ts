@@ -182,6 +182,18 @@ describe.each(AUDIT_CASES.map((c) => c.name).filter((n) => !process.env.CIAB_AUD
     expect([a, b]).not.toContain(51);
   }, 300_000);
 
+  it('W15: the OSISM README copies kolla\'s certificates and overrides from where kolla keeps them (--configdir)', async (ctx) => {
+    const { plan, dir } = rendered[name]!;
+    const readme = fileOf(name, 'osism/README.md')!.content;
+    expect(readme).not.toMatch(/`\/etc\/kolla\/(certificates|config)\//);
+    if (venvSkip) ctx.skip(venvSkip);
+    const result = await prechecks([{ role: 'certificates', when: 'true', values: ['kolla_certificates_dir', 'node_custom_config'] }]);
+    const kollaSays = result.values.certificates!;
+    expect(readme).toContain(`\`${kollaSays.node_custom_config as string}/\` overrides`);
+    if (plan.network.tls) expect(readme).toContain(`\`${kollaSays.kolla_certificates_dir as string}/\` → \`environments/kolla/certificates/\``);
+    expect(kollaSays.node_custom_config).toBe(path.join(dir, 'kolla', 'config'));
+  }, 300_000);
+
   it('W14: MariaDB\'s buffer pool fits the profile\'s budget, in a file kolla merges into galera.cnf', async (ctx) => {
     const { plan } = rendered[name]!;
     const budget = plan.memoryBudgetMiB!.mariadb!;
