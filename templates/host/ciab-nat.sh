@@ -1,9 +1,11 @@
 set -eu
 
-# Masquerade the floating network {{cidr}} out of {{out}}, so instances on the local bridge reach the world.
-# Idempotent: "start" twice leaves one set of rules; "stop" removes exactly these rules and nothing else.
+# Masquerade the floating network {{cidr}} out of whichever link leads to the destination, so instances on the
+# local bridge reach the world ({{out}} today; a laptop moving from Wi-Fi to cable keeps working). Everything but
+# the bridge itself counts as "out". Idempotent: "start" twice leaves one set of rules; "stop" removes exactly
+# these rules and nothing else.
 CIDR='{{cidr}}'
-OUT='{{out}}'
+BRIDGE='{{bridge}}'
 TABLE='{{table}}'
 TAG='{{tag}}'
 
@@ -19,7 +21,7 @@ backend() {
 }
 
 # The one iptables rule, as arguments (no spaces inside any value, so word splitting is safe).
-ipt_rule() { echo "-s $CIDR ! -d $CIDR -o $OUT -m comment --comment $TAG -j MASQUERADE"; }
+ipt_rule() { echo "-s $CIDR ! -d $CIDR ! -o $BRIDGE -m comment --comment $TAG -j MASQUERADE"; }
 
 nft_start() {
     # "table; delete table; table {...}" in one transaction: replaces an existing table atomically.
@@ -29,7 +31,7 @@ delete table ip $TABLE
 table ip $TABLE {
     chain postrouting {
         type nat hook postrouting priority srcnat; policy accept;
-        ip saddr $CIDR ip daddr != $CIDR oifname "$OUT" counter masquerade comment "$TAG"
+        ip saddr $CIDR ip daddr != $CIDR oifname != "$BRIDGE" counter masquerade comment "$TAG"
     }
 }
 NFT
@@ -58,7 +60,7 @@ start)
     iptables) ipt_start ;;
     *) echo "ciab-nat: neither nft nor iptables is installed: cannot NAT $CIDR" >&2; exit 1 ;;
     esac
-    echo "ciab-nat: $CIDR masqueraded out of $OUT ($(backend))"
+    echo "ciab-nat: $CIDR masqueraded out of every link but $BRIDGE ($(backend))"
     ;;
 stop)
     # Both backends: the rules may have been added before the other one was installed.

@@ -4,7 +4,8 @@
 //   instance — an instance on the floating network, plugged in through the kolla end of the veth pair.
 // Nothing here touches the root namespace's interfaces, routes, firewall or sysctl: every command runs with
 // `ip -n NS` or `ip netns exec NS`, and every namespace is deleted in afterAll, even on failure.
-// TEST addresses only: 192.0.2.0/24 (uplink), 198.51.100.0/24 (the outside), the plan's 10.20.20.0/24.
+// TEST addresses only: 192.0.2.0/24 (uplink), 203.0.113.0/24 (a second uplink), 198.51.100.0/24 (the outside),
+// the plan's 10.20.20.0/24.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,9 @@ const HOST_UPLINK_IP = '192.0.2.2';
 const OUTSIDE_UPLINK_IP = '192.0.2.1';
 const OUTSIDE_SERVER = '198.51.100.10';
 const INSTANCE_IP = '10.20.20.50';
+const SECOND_UPLINK = 'uplink1';
+const HOST_SECOND_IP = '203.0.113.2';
+const OUTSIDE_SECOND_IP = '203.0.113.1';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 
@@ -187,6 +191,25 @@ describeIfAvailable('ifupdown stanza and NAT script in network namespaces', skip
     inNs(NS.host, nat, ['stop'], env);
     // Without the rule the outside sees the instance's own address: the masquerade was ciab's, and it is gone.
     expect(await peerSeenOutside(port++)).toBe(INSTANCE_IP);
+  });
+
+  it.each(backends)('NAT with %s follows the uplink: a second NIC carrying the default route is masqueraded too (W12)', async (backend) => {
+    const env = { CIAB_NAT_BACKEND: backend };
+    // A laptop that moves from Wi-Fi to cable: the same outside, reached through another link of the host.
+    ipIn(NS.host, 'link', 'add', SECOND_UPLINK, 'type', 'veth', 'peer', 'name', 'wan1', 'netns', NS.outside);
+    ipIn(NS.host, 'addr', 'add', `${HOST_SECOND_IP}/24`, 'dev', SECOND_UPLINK);
+    ipIn(NS.host, 'link', 'set', SECOND_UPLINK, 'up');
+    ipIn(NS.outside, 'addr', 'add', `${OUTSIDE_SECOND_IP}/24`, 'dev', 'wan1');
+    ipIn(NS.outside, 'link', 'set', 'wan1', 'up');
+    try {
+      ipIn(NS.host, 'route', 'replace', 'default', 'via', OUTSIDE_SECOND_IP);
+      inNs(NS.host, nat, ['start'], env);
+      expect(await peerSeenOutside(port++)).toBe(HOST_SECOND_IP);
+      inNs(NS.host, nat, ['stop'], env);
+    } finally {
+      ipIn(NS.host, 'route', 'replace', 'default', 'via', OUTSIDE_UPLINK_IP);
+      ipIn(NS.host, 'link', 'del', SECOND_UPLINK);
+    }
   });
 
   it('stop leaves other NAT rules alone', () => {
