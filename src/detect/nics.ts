@@ -70,7 +70,7 @@ export function parseIpAddr(stdout: string): Parsed<IpLink[]> {
       const address = str(info.local);
       const prefixlen = int(info.prefixlen);
       if ((family !== 'inet' && family !== 'inet6') || address === null || prefixlen === null) continue;
-      addresses.push({ family, address, prefixlen, scope: str(info.scope) ?? 'global' });
+      addresses.push({ family, address, prefixlen, scope: str(info.scope) ?? 'global', ...(info.dynamic === true ? { dynamic: true as const } : {}) });
     }
     const linkinfo = isObject(entry.linkinfo) ? entry.linkinfo : null;
     const operstate = str(entry.operstate);

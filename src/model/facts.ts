@@ -134,6 +134,12 @@ export const Address = z.object({
   prefixlen: z.number().int(),
   /** global, link, host */
   scope: z.string(),
+  /**
+   * Present (true) when the kernel holds the address with a lease (ip's "dynamic" flag: DHCP through
+   * NetworkManager, systemd-networkd or dhcpcd, SLAAC). Absent does not prove a static address: dhclient under
+   * ifupdown adds its lease as a permanent one.
+   */
+  dynamic: z.literal(true).optional(),
 });
 export type Address = z.infer<typeof Address>;
 

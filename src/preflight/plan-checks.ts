@@ -82,8 +82,29 @@ export function runPlanChecks(facts: HostFacts, plan: DeploymentPlan): Finding[]
   if (plan.compute.memoryForInstancesBytes !== null && plan.compute.memoryForInstancesBytes < 2 * GiB) {
     out.push(f('capacity', 'warn', `only ${formatBytes(plan.compute.memoryForInstancesBytes)} RAM left for instances after the services`, 'add RAM or turn off optional services'));
   }
+  out.push(...managementAddressFindings(facts, plan));
   out.push(uplinkFinding(facts, { registry: plan.images.registry === 'quay.io' ? null : plan.images.registry, offlineBundle: plan.images.offlineBundle }));
   return out;
+}
+
+/**
+ * The control plane (APIs, database, messaging, the VIP without HAProxy, /etc/hosts) is bound to the management
+ * address: one that comes from a DHCP lease can change, and the cloud breaks (DEPLOY-AUDIT W8). Only a lease
+ * the kernel reports is flagged; an address without one is not proven static, so nothing is said then.
+ */
+export function managementAddressFindings(facts: HostFacts, plan: DeploymentPlan): Finding[] {
+  const nic = facts.nics.find((n) => n.name === plan.host.managementInterface);
+  const address = nic?.addresses.find((a) => a.family === 'inet' && a.address === plan.host.managementIp);
+  if (!nic || !address?.dynamic) return [];
+  const bound = plan.network.haproxy ? `the VIP ${plan.network.vip} sits in its subnet and every service listens on it` : 'the APIs, the database, messaging and /etc/hosts are bound to it (without HAProxy it is the VIP too)';
+  return [
+    f(
+      'static-address',
+      'warn',
+      `the management address ${plan.host.managementIp} on ${nic.name} comes from DHCP: ${bound}, so a new lease or another network breaks the cloud`,
+      `make it fixed before installing: a DHCP reservation for ${nic.mac ?? `${nic.name}'s MAC`} on the router, or a static ${plan.host.managementCidr} in the host's network configuration${nic.kind === 'wireless' ? '; on Wi-Fi, keep the machine on this network' : ''}`,
+    ),
+  ];
 }
 
 /** Every check id, for --skip-check validation and `ciab preflight --list`. */
@@ -97,6 +118,7 @@ export const CHECK_IDS: readonly string[] = [
   'vip',
   'wipe',
   'capacity',
+  'static-address',
 ];
 
 export function runAllChecks(facts: HostFacts, profile: Profile, plan: DeploymentPlan): Finding[] {

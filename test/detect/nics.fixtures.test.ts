@@ -54,7 +54,7 @@ describe('laptop: Wi-Fi uplink, unplugged Ethernet, docker0, resolved stub, 127.
       defaultRoute: true,
       role: 'management',
     });
-    expect(nic('wlp0s20f3').addresses).toContainEqual({ family: 'inet', address: '192.0.2.57', prefixlen: 24, scope: 'global' });
+    expect(nic('wlp0s20f3').addresses).toContainEqual({ family: 'inet', address: '192.0.2.57', prefixlen: 24, scope: 'global', dynamic: true });
     expect(nic('docker0')).toMatchObject({ operstate: 'down', carrier: null, role: null, master: null });
     expect(nic('lo')).toMatchObject({ operstate: 'unknown', carrier: true, mtu: 65536, role: null });
   });

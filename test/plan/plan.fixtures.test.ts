@@ -61,6 +61,11 @@ const CASES: Case[] = [
       expect(plan.kolla.nova_compute_virt_type).toBeUndefined();
       expect(plan.changes.map((c) => c.what).join('\n')).toMatch(/\/etc\/hosts: lappy → /);
       expect(s.findings.filter((f) => f.skipped).map((f) => f.id).sort()).toEqual(['ports', 'services']);
+      // W8: the Wi-Fi address is a DHCP lease, and without HAProxy it is the VIP too: warned, with what to do.
+      const address = s.findings.find((f) => f.id === 'static-address')!;
+      expect(address.severity).toBe('warn');
+      expect(address.message).toMatch(/192\.0\.2\.57 on wlp0s20f3 comes from DHCP/);
+      expect(address.hint).toMatch(/DHCP reservation for a4:c3:f0:12:34:56 .*static 192\.0\.2\.0\/24/);
     },
   },
   {
@@ -102,6 +107,8 @@ const CASES: Case[] = [
       expect(plan.images).toMatchObject({ registry: 'quay.io', useTestImages: true });
       expect(plan.phases.find((p) => p.id === 'kolla-prechecks')!.what).toMatch(/--use-test-images/);
       expect(s.findings.filter((f) => f.severity === 'block')).toEqual([]);
+      // a static address (no lease in the recording): nothing to warn about
+      expect(s.findings.find((f) => f.id === 'static-address')).toBeUndefined();
     },
   },
   {
@@ -148,6 +155,7 @@ const CASES: Case[] = [
       expect(plan.storage).toMatchObject({ backend: 'lvm', disks: [{ path: '/dev/vdb', wipe: false }] });
       expect(s.findings.find((f) => f.id === 'kvm')?.severity).toBe('warn');
       expect(s.findings.find((f) => f.id === 'uplink')?.message).toMatch(/mirror registry\.workshop\.lan:5000/);
+      expect(s.findings.find((f) => f.id === 'static-address')?.severity).toBe('warn');
     },
   },
   {
