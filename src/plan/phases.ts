@@ -50,7 +50,7 @@ export function buildPhases(services: readonly ServiceId[], options: { offline: 
   ];
   if (options.tls) {
     // A CA made on this host for this install, and the HAProxy certificates signed by it.
-    phases.splice(1, 0, { id: 'kolla-certificates', title: 'Certificates', what: 'kolla-ansible certificates: a CA for this install and the API certificates', tasks: 30, estimateMinutes: 1 });
+    phases.splice(1, 0, { id: 'kolla-certificates', title: 'Certificates', what: 'kolla-ansible certificates: a CA for this install and the API certificates (365 days; renewed by ciab-certs-renew.timer)', tasks: 30, estimateMinutes: 1 });
   }
   return phases;
 }

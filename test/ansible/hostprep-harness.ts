@@ -8,7 +8,7 @@ export const PREPARE_HOST = path.join(REPO, 'ansible', 'prepare-host.yml');
 export const TEARDOWN = path.join(REPO, 'ansible', 'teardown.yml');
 
 /** Every part prepare-host.yml knows, in its order; the first five are the network helper's files. */
-export const PARTS = ['hosts-file', 'kernel', 'time-sync', 'services', 'network', 'ca-certificates', 'container-engine', 'storage', 'kolla-venv'];
+export const PARTS = ['hosts-file', 'kernel', 'time-sync', 'services', 'network', 'ca-certificates', 'container-engine', 'storage', 'kolla-venv', 'certs-renewal'];
 
 let venv: string | undefined;
 /** The pinned venv's bin folder (built once by scripts/kolla-venv.sh, cached outside the repo). */
