@@ -100,8 +100,14 @@ export async function detectOs(reader: HostReader, notes: Note[]): Promise<Os> {
   const imagesFreeBytes = await reader.freeBytes(imagesPath);
   if (imagesFreeBytes === null) notes.push({ fact: 'os.imagesFreeBytes', message: `free space on ${imagesPath} unknown` });
 
-  const networkConfig = netplanDir?.some((f) => /\.ya?ml$/.test(f))
-    ? 'netplan'
+  const netplanFiles = (netplanDir ?? []).filter((f) => /\.ya?ml$/.test(f)).sort();
+  // netplan only writes configuration for a renderer: with "renderer: NetworkManager" (Ubuntu Desktop's
+  // 01-network-manager-all.yaml) NetworkManager owns the links, and files for systemd-networkd would do nothing
+  // (DEPLOY-AUDIT W4). An unreadable file says nothing, so netplan's default renderer (networkd) stands.
+  const netplanTexts = await Promise.all(netplanFiles.map((f) => reader.readText(`/etc/netplan/${f}`)));
+  const netplanRenderer = netplanTexts.some((t) => t !== null && /^\s*renderer:\s*["']?NetworkManager["']?\s*(#.*)?$/m.test(t)) ? 'NetworkManager' : null;
+  const networkConfig = netplanFiles.length > 0
+    ? netplanRenderer ?? 'netplan'
     : running.has('NetworkManager')
       ? 'NetworkManager'
       : running.has('systemd-network')

@@ -296,8 +296,12 @@ function hostChanges(plan: DeploymentPlan, facts: HostFacts): HostChange[] {
   if (plan.storage.file) {
     c.push({ area: 'disks', what: `sparse file ${plan.storage.file.path} (${plan.storage.file.sizeGiB} GiB) as volume group ${CINDER_VG}, re-attached at boot by a systemd unit` });
   }
-  c.push({ area: 'packages', what: 'Docker CE and its Python SDK (kolla bootstrap-servers), python3-venv, lvm2, chrony if no time service runs' });
+  c.push({ area: 'packages', what: `Docker CE and its Python SDK (kolla bootstrap-servers), python3-venv, lvm2${plan.storage.file ? ' and thin-provisioning-tools' : ''}${n.localBridge ? ', nftables (the NAT)' : ''}, chrony if no time service runs` });
   c.push({ area: 'services', what: `docker; ${plan.services.length} OpenStack and infrastructure services in containers; firewalld/ufw disabled by kolla` });
+  if (n.tls) {
+    // kolla's certificates last a year (DEPLOY-AUDIT W3): the user must know, and the box renews them itself.
+    c.push({ area: 'services', what: 'TLS certificates from kolla-ansible certificates, valid 365 days (its CA 1024): ciab-certs-renew.timer renews them weekly-checked, 45 days before expiry (kolla-ansible certificates + reconfigure); by hand: /usr/local/sbin/ciab-certs-renew status|renew' });
+  }
   if (plan.host.timezone !== 'UTC') c.push({ area: 'services', what: `time zone ${plan.host.timezone}` });
   c.push({ area: 'ports', what: `services listen on ${plan.host.managementIp}${n.haproxy ? ` and ${n.vip}` : ''}: 3306, 5000, 5672, 6080, 8774, 8775, 8780, 9292, 9696${plan.services.includes('cinder') ? ', 8776' : ''}, 80${n.tls ? ', 443' : ''} …` });
   c.push({ area: 'files', what: '/etc/kolla (globals.yml, passwords.yml 0600, inventory), /etc/ciab (answers, state), clouds.yaml and admin-openrc.sh (0600)' });

@@ -11,16 +11,31 @@
 //   /etc/systemd/network next to netplan's /run/systemd/network, so the same files work on every netplan version.
 //   The unaddressed external NIC (LAN access) is plain netplan (/etc/netplan/60-ciab.yaml), which every version
 //   expresses and which keeps that NIC under the renderer that already owns it.
-// - NetworkManager / unknown: systemd-networkd files too (NetworkManager's own keyfiles cannot be checked
-//   without NetworkManager running), plus a NetworkManager conf.d snippet that keeps NetworkManager off the links.
+// - NetworkManager (running NetworkManager, or netplan with "renderer: NetworkManager", as on Ubuntu Desktop):
+//   NetworkManager keyfiles in /etc/NetworkManager/system-connections (0600, or NetworkManager ignores them).
+//   systemd-networkd files would do nothing there unless networkd were started beside NetworkManager
+//   (DEPLOY-AUDIT W4). The tests check them with NetworkManager's own parser (nmcli --offline).
+// - unknown: systemd-networkd files, plus a NetworkManager conf.d snippet that keeps NetworkManager off the links.
+import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { RenderedFile } from '../model/files.js';
 import type { DeploymentPlan } from '../model/plan.js';
+import { DEFAULT_CONFIG_DIR } from './clouds.js';
 
 export const NAT_SCRIPT = '/usr/local/sbin/ciab-nat';
 export const NAT_UNIT = 'ciab-nat.service';
 export const LOOP_SCRIPT = '/usr/local/sbin/ciab-cinder-loop';
 export const LOOP_UNIT = 'ciab-cinder-loop.service';
+export const CERTS_SCRIPT = '/usr/local/sbin/ciab-certs-renew';
+export const CERTS_UNIT = 'ciab-certs-renew.service';
+export const CERTS_TIMER = 'ciab-certs-renew.timer';
+/** What `kolla-ansible certificates` signs for (roles/certificates/tasks/generate.yml: +365d; the CA +1024d). */
+export const KOLLA_CERT_DAYS = 365;
+export const KOLLA_CA_DAYS = 1024;
+/** Renew this many days before expiry: the timer runs weekly, so several tries fit before the date. */
+export const CERTS_RENEW_DAYS = 45;
+/** Where the run engine installs the pinned kolla-ansible (src/run/paths.ts); CIAB_KOLLA_VENV overrides it. */
+const DEFAULT_KOLLA_VENV = '/opt/ciab/kolla-venv';
 /** The nftables table and the iptables comment that mark ciab's NAT rules (and only those). */
 export const NAT_TAG = 'ciab-nat';
 export const NAT_TABLE = 'ciab';
@@ -74,13 +89,7 @@ function networkdNote(plan: DeploymentPlan): string[] {
       return [
         'netplan host: systemd-networkd files rather than netplan YAML, because netplan before 0.107 (Debian 12,',
         'Ubuntu 22.04) has no veth pairs; netplan servers run systemd-networkd, which reads these beside netplan\'s own.',
-        'A netplan desktop (renderer NetworkManager) needs `systemctl enable --now systemd-networkd` for them.',
-      ];
-    case 'NetworkManager':
-      return [
-        'NetworkManager host: written for systemd-networkd (enable it: `systemctl enable --now systemd-networkd`),',
-        'because NetworkManager keyfiles cannot be validated without NetworkManager; /etc/NetworkManager/conf.d/60-ciab.conf',
-        'keeps NetworkManager off these links.',
+        '(A netplan host with "renderer: NetworkManager" gets NetworkManager keyfiles instead.)',
       ];
     default:
       return [
@@ -100,18 +109,42 @@ function assertLeavesManagementAlone(plan: DeploymentPlan): void {
   if (ours.includes(mgmt)) throw new Error(`bug: the host network files would reconfigure the management interface ${mgmt}`);
 }
 
-export function renderHostFiles(plan: DeploymentPlan, templates: HostTemplates): RenderedFile[] {
+/** outDir: the folder the tree is written to (kolla's --configdir is <outDir>/kolla). */
+export function renderHostFiles(plan: DeploymentPlan, templates: HostTemplates, outDir: string = DEFAULT_CONFIG_DIR): RenderedFile[] {
   assertLeavesManagementAlone(plan);
   const files = plan.network.localBridge ? localAccessFiles(templates, plan, plan.network.localBridge) : lanAccessFiles(templates, plan);
   if (plan.storage.backend === 'lvm-file' && plan.storage.file) files.push(...loopFileFiles(templates, plan, plan.storage.file, plan.storage.volumeGroup));
+  if (plan.network.tls) files.push(...certsRenewalFiles(templates, plan, outDir));
   return files;
+}
+
+/**
+ * kolla's development certificates last a year (DEPLOY-AUDIT W3): a weekly timer renews them before they expire
+ * on an unattended box, re-signing with the same keys and reconfiguring what serves them.
+ */
+function certsRenewalFiles(templates: HostTemplates, plan: DeploymentPlan, outDir: string): RenderedFile[] {
+  const configDir = `${outDir.replace(/\/+$/, '')}/kolla`;
+  const what = `renew kolla-ansible's TLS certificates (${KOLLA_CERT_DAYS} days; the CA ${KOLLA_CA_DAYS}) ${CERTS_RENEW_DAYS} days before they expire`;
+  const undo = [`systemctl disable --now ${CERTS_TIMER}`, `rm /etc/systemd/system/${CERTS_TIMER} /etc/systemd/system/${CERTS_UNIT} ${CERTS_SCRIPT}`];
+  const values = { configDir, kollaVenv: DEFAULT_KOLLA_VENV, renewDays: String(CERTS_RENEW_DAYS), script: CERTS_SCRIPT };
+  const notes = [`By hand: ${CERTS_SCRIPT} status | renew [--no-reconfigure]`];
+  return [
+    script(CERTS_SCRIPT, header(plan, what, undo, notes), fill(templates, 'ciab-certs-renew.sh', values)),
+    file(`/etc/systemd/system/${CERTS_UNIT}`, `${header(plan, what, undo, notes)}\n${fill(templates, 'ciab-certs-renew.service', values)}`),
+    file(`/etc/systemd/system/${CERTS_TIMER}`, `${header(plan, what, undo, notes)}\n${fill(templates, 'ciab-certs-renew.timer', values)}`),
+  ];
 }
 
 type LocalBridge = NonNullable<DeploymentPlan['network']['localBridge']>;
 
 function localAccessFiles(templates: HostTemplates, plan: DeploymentPlan, b: LocalBridge): RenderedFile[] {
   const what = `bridge ${b.bridge} (${b.gatewayCidr}) with veth pair ${b.vethHost}/${b.vethKolla} for local floating IPs`;
-  const files = plan.host.networkConfig === 'ifupdown' ? ifupdownLocal(templates, plan, b, what) : networkdLocal(templates, plan, b, what);
+  const files =
+    plan.host.networkConfig === 'ifupdown'
+      ? ifupdownLocal(templates, plan, b, what)
+      : plan.host.networkConfig === 'NetworkManager'
+        ? networkManagerLocal(templates, plan, b, what)
+        : networkdLocal(templates, plan, b, what);
   if (usesNetworkManagerSnippet(plan)) files.push(networkManagerUnmanaged(templates, plan, [b.bridge, b.vethHost, b.vethKolla]));
   files.push(sysctl(templates, plan, ['net.ipv4.ip_forward = 1', ...[b.bridge, b.vethHost, b.vethKolla].map(noIpv6)], 'IPv4 forwarding for the floating network; no IPv6 on ciab\'s links'));
   files.push(...natFiles(templates, plan, b));
@@ -154,6 +187,49 @@ function networkdLocal(templates: HostTemplates, plan: DeploymentPlan, b: LocalB
   ];
 }
 
+const NM_DIR = '/etc/NetworkManager/system-connections';
+const nmFile = (link: string) => `${NM_DIR}/${link.startsWith('ciab') ? '' : 'ciab-'}${link}.nmconnection`;
+const nmUndo = (links: string[]) => [
+  ...links.map((l) => `nmcli connection delete ${l}`),
+  `(or rm ${links.map(nmFile).join(' ')}; nmcli connection reload)`,
+];
+
+/** A stable UUID per host and link: a re-render keeps the connection NetworkManager already knows. */
+function nmUuid(plan: DeploymentPlan, link: string): string {
+  const h = createHash('sha256').update(`ciab:${plan.host.hostname}:${link}`).digest('hex');
+  // RFC 4122 layout, version 5 (name-based), variant 10xx.
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** NetworkManager must own the links on its hosts; it reads keyfiles only when they are root's and 0600. */
+const nmConnection = (filePath: string, content: string) => file(filePath, content, 0o600);
+
+function networkManagerLocal(templates: HostTemplates, plan: DeploymentPlan, b: LocalBridge, what: string): RenderedFile[] {
+  const links = [b.bridge, b.vethHost, b.vethKolla];
+  const undo = nmUndo(links);
+  const head = (part: string) => header(plan, `${part} — part of the ${what}`, undo);
+  const bridgeUuid = nmUuid(plan, b.bridge);
+  return [
+    nmConnection(nmFile(b.bridge), `${head(`bridge ${b.bridge}`)}\n${fill(templates, 'nm-bridge.nmconnection', { bridge: b.bridge, uuid: bridgeUuid, gatewayCidr: b.gatewayCidr })}`),
+    nmConnection(
+      nmFile(b.vethHost),
+      `${head(`veth ${b.vethHost} in ${b.bridge}`)}\n${fill(templates, 'nm-bridge-port.nmconnection', { name: b.vethHost, uuid: nmUuid(plan, b.vethHost), bridgeUuid, peer: b.vethKolla })}`,
+    ),
+    nmConnection(nmFile(b.vethKolla), `${head(`${b.vethKolla} up without an address`)}\n${nmUnaddressed(templates, plan, b.vethKolla, { veth: b.vethHost })}`),
+  ];
+}
+
+function nmUnaddressed(templates: HostTemplates, plan: DeploymentPlan, name: string, kind: { veth: string } | 'ethernet'): string {
+  const typeSection = kind === 'ethernet' ? '[ethernet]\n' : `[veth]\npeer=${kind.veth}\n`;
+  return fill(templates, 'nm-unaddressed.nmconnection', {
+    name,
+    uuid: nmUuid(plan, name),
+    type: kind === 'ethernet' ? 'ethernet' : 'veth',
+    typeSection,
+    why: "neutron's external interface (OVS br-ex)",
+  });
+}
+
 function lanAccessFiles(templates: HostTemplates, plan: DeploymentPlan): RenderedFile[] {
   const nic = plan.network.externalInterface;
   const what = `${nic} up without an address, for neutron's floating IPs ${plan.network.floating.start}–${plan.network.floating.end}`;
@@ -183,6 +259,10 @@ function lanAccessFiles(templates: HostTemplates, plan: DeploymentPlan): Rendere
       files.push(file(target, `${head}\n${fill(templates, 'ifupdown-external', { name: nic })}`));
       break;
     }
+    case 'NetworkManager': {
+      files.push(nmConnection(nmFile(nic), `${header(plan, what, nmUndo([nic]))}\n${nmUnaddressed(templates, plan, nic, 'ethernet')}`));
+      break;
+    }
     default: {
       const name = networkdFile(nic, 'network');
       const head = header(plan, what, networkdUndo([name]), networkdNote(plan));
@@ -194,9 +274,9 @@ function lanAccessFiles(templates: HostTemplates, plan: DeploymentPlan): Rendere
   return files;
 }
 
-/** NetworkManager might run: keep it off the links ciab gives to systemd-networkd and neutron. */
+/** NetworkManager might run beside systemd-networkd: keep it off the links ciab gives to networkd and neutron. */
 function usesNetworkManagerSnippet(plan: DeploymentPlan): boolean {
-  return ['netplan', 'NetworkManager', 'unknown'].includes(plan.host.networkConfig);
+  return ['netplan', 'unknown'].includes(plan.host.networkConfig);
 }
 
 function networkManagerUnmanaged(templates: HostTemplates, plan: DeploymentPlan, links: string[]): RenderedFile {
@@ -217,11 +297,11 @@ function sysctl(templates: HostTemplates, plan: DeploymentPlan, lines: string[],
 
 function natFiles(templates: HostTemplates, plan: DeploymentPlan, b: LocalBridge): RenderedFile[] {
   const cidr = plan.network.floating.cidr;
-  const what = `NAT (masquerade) of the floating network ${cidr} out of ${b.natOut}`;
+  const what = `NAT (masquerade) of the floating network ${cidr} out of any link but ${b.bridge} (${b.natOut} today)`;
   const undo = [`systemctl disable --now ${NAT_UNIT}  # runs "${NAT_SCRIPT} stop"`, `rm /etc/systemd/system/${NAT_UNIT} ${NAT_SCRIPT}`];
   const unitPath = `/etc/systemd/system/${NAT_UNIT}`;
   return [
-    script(NAT_SCRIPT, header(plan, what, undo), fill(templates, 'ciab-nat.sh', { cidr, out: b.natOut, table: NAT_TABLE, tag: NAT_TAG })),
+    script(NAT_SCRIPT, header(plan, what, undo), fill(templates, 'ciab-nat.sh', { cidr, bridge: b.bridge, out: b.natOut, table: NAT_TABLE, tag: NAT_TAG })),
     file(unitPath, `${header(plan, what, undo)}\n${fill(templates, 'ciab-nat.service', { cidr, out: b.natOut, script: NAT_SCRIPT })}`),
   ];
 }

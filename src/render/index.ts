@@ -70,7 +70,7 @@ export async function renderFiles(input: RenderInput): Promise<RenderResult> {
     passwords.file,
     renderInventory(plan),
     ...renderOverrides(plan),
-    ...renderHostFiles(plan, input.templates),
+    ...renderHostFiles(plan, input.templates, input.outDir),
     renderCloudsYaml(plan, adminPassword, input.outDir),
     renderAdminOpenrc(plan, adminPassword, input.outDir),
     ...renderOsismRepository(plan, { passwords: passwords.values, adminPassword }, input.outDir),

@@ -53,7 +53,7 @@ describe('every file', () => {
           expect(f.content, f.path).not.toMatch(/\{\{|\}\}/);
           expect(f.path).toMatch(/^host\/(etc|usr\/local\/sbin)\//);
           expect(f.secret).toBe(false);
-          expect(f.mode, f.path).toBe(f.path.includes('/sbin/') ? 0o755 : f.path.includes('/netplan/') ? 0o600 : 0o644);
+          expect(f.mode, f.path).toBe(f.path.includes('/sbin/') ? 0o755 : f.path.includes('/netplan/') || f.path.endsWith('.nmconnection') ? 0o600 : 0o644);
           if (f.path.includes('/sbin/')) expect(f.content.startsWith('#!/bin/sh\n')).toBe(true);
         }
       }
@@ -125,10 +125,19 @@ describe('local access', () => {
     );
   });
 
-  it.each(['NetworkManager', 'unknown'] as const)('%s: falls back to systemd-networkd files with a note why', (format) => {
+  it('NetworkManager: keyfiles for the bridge and the veth pair (checked by nmcli in nm-keyfiles.test.ts), no networkd files', () => {
+    const files = renderHostFiles(withFormat(local, 'NetworkManager'), HOST_TEMPLATES);
+    expect(files.filter((f) => /NetworkManager|systemd\/network/.test(f.path)).map((f) => f.path)).toEqual([
+      'host/etc/NetworkManager/system-connections/ciab-br0.nmconnection',
+      'host/etc/NetworkManager/system-connections/ciab-veth-br.nmconnection',
+      'host/etc/NetworkManager/system-connections/ciab-veth-ext.nmconnection',
+    ]);
+  });
+
+  it.each(['unknown'] as const)('%s: falls back to systemd-networkd files with a note why', (format) => {
     const files = byPath(renderHostFiles(withFormat(local, format), HOST_TEMPLATES));
     const netdev = files['host/etc/systemd/network/10-ciab-br0.netdev']!.content;
-    expect(netdev).toMatch(format === 'NetworkManager' ? /^# NetworkManager host: written for systemd-networkd/m : /^# Network configuration system not recognised: written for systemd-networkd/m);
+    expect(netdev).toMatch(/^# Network configuration system not recognised: written for systemd-networkd/m);
     expect(netdev).toMatch(/systemctl enable --now systemd-networkd/);
     expect(files['host/etc/NetworkManager/conf.d/60-ciab.conf']).toBeDefined();
   });
@@ -145,20 +154,25 @@ describe('local access', () => {
     expect(stanza).not.toMatch(/iface ciab-veth-ext/);
   });
 
-  it('NAT: a oneshot unit after network-online running an idempotent script for the floating CIDR out of the management NIC', () => {
+  it('NAT: a oneshot unit after network-online running an idempotent script for the floating CIDR out of any link but the bridge', () => {
     const files = renderHostFiles(local, HOST_TEMPLATES);
     const unit = content(files, 'host/etc/systemd/system/ciab-nat.service');
     expect(section(unit, 'Unit')).toEqual(expect.arrayContaining(['Wants=network-online.target', 'After=network-online.target nftables.service']));
+    // W12: `systemctl restart|reload nftables` flushes the ruleset; the unit follows it and re-applies its table.
+    expect(section(unit, 'Unit')).toEqual(expect.arrayContaining(['PartOf=nftables.service', 'ReloadPropagatedFrom=nftables.service']));
     expect(section(unit, 'Service')).toEqual([
       'Type=oneshot',
       'RemainAfterExit=yes',
       'ExecStart=/usr/local/sbin/ciab-nat start',
+      'ExecReload=/usr/local/sbin/ciab-nat start',
       'ExecStop=/usr/local/sbin/ciab-nat stop',
     ]);
     expect(section(unit, 'Install')).toEqual(['WantedBy=multi-user.target']);
     const nat = content(files, 'host/usr/local/sbin/ciab-nat');
     expect(nat).toMatch(/^CIDR='10\.20\.20\.0\/24'$/m);
-    expect(nat).toMatch(new RegExp(`^OUT='${local.host.managementInterface}'$`, 'm'));
+    // W12: not pinned to the management NIC (a laptop moving from Wi-Fi to cable keeps its instances online).
+    expect(nat).toMatch(/^BRIDGE='ciab-br0'$/m);
+    expect(nat).not.toMatch(new RegExp(`'${local.host.managementInterface}'`));
     expect(nat).toMatch(/masquerade/);
     expect(nat).toMatch(/MASQUERADE/);
   });
@@ -183,7 +197,7 @@ describe('LAN access', () => {
   });
 
   it('networkd: one .network that brings the NIC up with no address', () => {
-    const files = renderHostFiles(withFormat(lan, 'networkd'), HOST_TEMPLATES);
+    const files = renderHostFiles(withFormat(lan, 'networkd'), HOST_TEMPLATES).filter((f) => !f.path.includes('ciab-certs-renew'));
     expect(files.map((f) => f.path).sort()).toEqual(['host/etc/sysctl.d/60-ciab.conf', 'host/etc/systemd/network/10-ciab-enp65s0f0.network']);
     const network = content(files, 'host/etc/systemd/network/10-ciab-enp65s0f0.network');
     expect(section(network, 'Match')).toEqual(['Name=enp65s0f0']);
@@ -191,10 +205,12 @@ describe('LAN access', () => {
     expect(content(files, 'host/etc/sysctl.d/60-ciab.conf')).toMatch(/^net\.ipv6\.conf\.enp65s0f0\.disable_ipv6 = 1$/m);
   });
 
-  it('NetworkManager: the networkd file plus NetworkManager told to leave the NIC alone', () => {
+  it('NetworkManager: a keyfile that keeps the NIC up without addresses, and no networkd file', () => {
     const files = renderHostFiles(withFormat(lan, 'NetworkManager'), HOST_TEMPLATES);
-    expect(content(files, 'host/etc/NetworkManager/conf.d/60-ciab.conf')).toMatch(/^match-device=interface-name:enp65s0f0\nmanaged=0$/m);
-    expect(content(files, 'host/etc/systemd/network/10-ciab-enp65s0f0.network')).toMatch(/^# NetworkManager host/m);
+    const keyfile = content(files, 'host/etc/NetworkManager/system-connections/ciab-enp65s0f0.nmconnection');
+    expect(section(keyfile, 'ipv4')).toEqual(['method=disabled']);
+    expect(section(keyfile, 'ipv6')).toEqual(['method=disabled']);
+    expect(files.some((f) => f.path.includes('/systemd/network/') || f.path.includes('/conf.d/'))).toBe(false);
   });
 
   it('ifupdown: a manual stanza, link up, no address', () => {

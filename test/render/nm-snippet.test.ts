@@ -44,7 +44,10 @@ function printConfig(snippet: string): string {
 
 it('the merged NetworkManager config keeps the distribution\'s unmanaged list and leaves ciab\'s links unmanaged', async (ctx) => {
   if (skip) ctx.skip(skip);
-  const files = renderHostFiles(await fixturePlan('laptop-workshop'), HOST_TEMPLATES);
+  // A netplan server with NetworkManager installed: ciab's links are systemd-networkd's there (a NetworkManager
+  // host, like the laptop itself, gets keyfiles instead: nm-keyfiles.test.ts).
+  const laptop = await fixturePlan('laptop-workshop');
+  const files = renderHostFiles({ ...laptop, host: { ...laptop.host, networkConfig: 'netplan' } }, HOST_TEMPLATES);
   const snippet = files.find((f) => f.path === 'host/etc/NetworkManager/conf.d/60-ciab.conf')!.content;
   const merged = printConfig(snippet);
   expect(merged).toMatch(/^unmanaged-devices=\*,except:type:wifi,except:type:gsm,except:type:cdma$/m);
