@@ -296,6 +296,7 @@ function hostChanges(plan: DeploymentPlan, facts: HostFacts): HostChange[] {
   if (plan.storage.file) {
     c.push({ area: 'disks', what: `sparse file ${plan.storage.file.path} (${plan.storage.file.sizeGiB} GiB) as volume group ${CINDER_VG}, re-attached at boot by a systemd unit` });
   }
+  if (plan.storage.volumeGroup) c.push({ area: 'files', what: '/etc/lvm/lvmlocal.conf: a global_filter hiding iSCSI disks (volumes attached here) from the host\'s LVM, unless the host has its own' });
   c.push({ area: 'packages', what: `Docker CE and its Python SDK (kolla bootstrap-servers), python3-venv, lvm2${plan.storage.file ? ' and thin-provisioning-tools' : ''}${n.localBridge ? ', nftables (the NAT)' : ''}, chrony if no time service runs` });
   c.push({ area: 'services', what: `docker; ${plan.services.length} OpenStack and infrastructure services in containers; firewalld/ufw disabled by kolla` });
   if (n.tls) {
