@@ -3,7 +3,7 @@
 // play and task, a bar whose percentage never goes back, the ETA as a range (or "waiting on …" while one task
 // takes long), the latest task lines, counters and the keys. After the run: the result screen or the failure
 // panel. It renders the run view and calls the controls it is given; it starts, stops and reads nothing itself.
-import { Box, render, Static, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, render, Static, Text, useApp, useInput } from 'ink';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { InstallerEvent } from '../../model/events.js';
 import {
@@ -20,6 +20,7 @@ import {
 } from './format.js';
 import { createRunView, reduceRunView, skipReasonText, waitingAt, type HistoryItem, type PhaseState, type PhaseView, type RunView } from './run-view.js';
 import type { Reporter } from './types.js';
+import { rawModeFirst, useTerminalSize, type TerminalSize } from '../terminal.js';
 
 /** At most this many frames a second: a deploy starves the CPU and a redraw must not add to it (listr2#442). */
 export const MAX_FPS = 8;
@@ -130,7 +131,7 @@ export interface ProgressScreenProps {
   /** The person's choice once the run has ended (the failure panel waits for one; success ends by itself). */
   onChoice?: (choice: ScreenChoice) => void;
   /** A fixed size (tests); else the terminal's, followed on resize. */
-  size?: { columns: number; rows: number };
+  size?: TerminalSize;
   /** The clock for elapsed and waiting times (tests pass the events' own time). */
   clock?: () => number;
   /** A title for the header: the profile and host. */
@@ -140,21 +141,6 @@ export interface ProgressScreenProps {
 }
 
 type Overlay = 'none' | 'cancel' | 'details' | 'log';
-
-function useTerminalSize(fixed: ProgressScreenProps['size']): { columns: number; rows: number } {
-  const { stdout } = useStdout();
-  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-  const [size, setSize] = useState(read);
-  useEffect(() => {
-    if (fixed) return;
-    const onResize = () => setSize(read());
-    stdout.on('resize', onResize);
-    return () => {
-      stdout.off('resize', onResize);
-    };
-  }, [fixed, stdout]);
-  return fixed ?? size;
-}
 
 /** A clock that ticks once a second while the run goes on (elapsed and waiting times move even without events). */
 function useClock(clock: (() => number) | undefined, running: boolean): number {
@@ -569,12 +555,16 @@ export function createInkReporter(options: InkReporterOptions): ScreenReporter {
       keys={options.stdin?.isTTY === true}
     />
   );
+  const rawModeOff = options.stdin?.isTTY === true ? rawModeFirst(options.stdin) : () => {};
   const instance = render(element(), {
     stdout: options.stdout,
     stderr: options.stderr,
     ...(options.stdin?.isTTY === true ? { stdin: options.stdin } : {}),
     maxFps: MAX_FPS,
-    incrementalRendering: true,
+    // Not ink 6.8's incremental mode: with the trailing newline every inline frame has, it moves the cursor up one
+    // row too few and each redraw starts a row lower (the header repeated down the screen). The whole region is
+    // redrawn instead: 15 rows at most 8 times a second.
+    incrementalRendering: false,
     patchConsole: false,
     exitOnCtrlC: false,
   });
@@ -588,6 +578,7 @@ export function createInkReporter(options: InkReporterOptions): ScreenReporter {
     async close() {
       instance.unmount();
       await instance.waitUntilExit();
+      rawModeOff();
     },
   };
 }

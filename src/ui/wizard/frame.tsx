@@ -3,6 +3,7 @@
 import { Box, Text } from 'ink';
 import { createContext, useContext, type ReactNode } from 'react';
 import { createStyle, type Style } from '../style.js';
+import type { TerminalSize } from '../terminal.js';
 import { rowsOf, STEP_TITLES, STEPS, type Step } from './view.js';
 
 export const StyleContext = createContext<Style>(createStyle(false));
@@ -11,10 +12,7 @@ export const useStyle = () => useContext(StyleContext);
 /** Rows the frame itself takes: steps, title, notice, keys (plus one spare so ink never fills the screen). */
 export const FRAME_ROWS = 5;
 
-export interface Size {
-  columns: number;
-  rows: number;
-}
+export type Size = TerminalSize;
 
 export function bodyHeight(size: Size): number {
   return Math.max(3, size.rows - FRAME_ROWS);

@@ -2,6 +2,7 @@
 // `ciab install` on a TTY, so `ciab --help` and unattended runs never load ink or react.
 import { render } from 'ink';
 import type { WizardModel as Installer } from '../../model/wizard.js';
+import { rawModeFirst } from '../terminal.js';
 import { Wizard, type WizardOutcome } from './wizard.js';
 
 export interface RunWizardOptions {
@@ -20,6 +21,7 @@ export interface RunWizardOptions {
 export async function runWizard(options: RunWizardOptions): Promise<WizardOutcome> {
   const { streams, onStopSignal, ...props } = options;
   let outcome: WizardOutcome = { status: 'cancelled' };
+  const rawModeOff = rawModeFirst(streams.stdin);
   const app = render(
     <Wizard {...props} onExit={(o) => (outcome = o)} />,
     // Ctrl-C is a key like any other inside the wizard: it unmounts cleanly (raw mode off, cursor shown).
@@ -31,6 +33,7 @@ export async function runWizard(options: RunWizardOptions): Promise<WizardOutcom
     await app.waitUntilExit();
   } finally {
     unsubscribe();
+    rawModeOff();
   }
   return outcome;
 }

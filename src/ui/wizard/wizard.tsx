@@ -1,11 +1,12 @@
 // The wizard: one reducer for its state, effects for the three things that take time (render, save, write), and
 // the screens. Everything it knows comes through the WizardModel (view data and callbacks); saving the answers file is a callback.
 import { defaultTheme, extendTheme, ThemeProvider } from '@inkjs/ui';
-import { useApp, useInput, useStdout } from 'ink';
+import { useApp, useInput } from 'ink';
 import { useEffect, useLayoutEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import type { WizardModel as Installer } from '../../model/wizard.js';
 import type { FlatAnswers } from '../../model/questions.js';
 import { createStyle } from '../style.js';
+import { useTerminalSize } from '../terminal.js';
 import { ConfirmScreen, DoneScreen } from './confirm-screen.js';
 import { bodyHeight, maxScrollOf, StyleContext, type Size } from './frame.js';
 import { HardwareScreen } from './hardware-screen.js';
@@ -34,21 +35,6 @@ export interface WizardProps {
   given?: Partial<FlatAnswers>;
   /** The install runs right after Confirm: leave as soon as the configuration is written (no "done" page). */
   installAfterWrite?: boolean;
-}
-
-function useTerminalSize(fixed?: Size): Size {
-  const { stdout } = useStdout();
-  const read = (): Size => fixed ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
-  const [size, setSize] = useState(read);
-  useEffect(() => {
-    if (fixed) return;
-    const onResize = () => setSize(read());
-    stdout.on('resize', onResize);
-    return () => {
-      stdout.off('resize', onResize);
-    };
-  });
-  return fixed ?? size;
 }
 
 const plainTheme = extendTheme(defaultTheme, { components: { Spinner: { styles: { frame: () => ({}) } } } });
