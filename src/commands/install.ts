@@ -6,9 +6,11 @@ import { createInstaller, type Installer, type InstallerOptions } from '../app/i
 import { createWizardModel } from '../app/wizard-model.js';
 import { DEFAULT_STATE_DIR, refuseIfBlocked, requireComplete } from '../app/session.js';
 import { checkFolderFlag, compareWithDisk, ensureWritableDir, writeFileSet } from '../app/write-files.js';
+import { inspectLock } from '../env/lock.js';
 import type { Env } from '../env/types.js';
 import { InterruptedError, UserError } from '../model/errors.js';
 import { describeChanges, filesJson } from '../render/diff.js';
+import { runPaths } from '../run/paths.js';
 import { createStyle } from '../ui/style.js';
 import { nextCommands } from '../ui/wizard/next-commands.js';
 import { sessionOptions, type PlanCommandOptions } from './plan.js';
@@ -30,6 +32,14 @@ export async function runInstall(env: Env, o: InstallCommandOptions): Promise<vo
   checkFolderFlag(o.out, '--out', env.cwd);
   checkFolderFlag(o.stateDir, '--state-dir', env.cwd);
   const options = installerOptions(o);
+  // A run is going (started on another terminal, or left running by an ssh drop): follow it rather than ask the
+  // questions again or rewrite the configuration under it. Its saved answers give the plan a resume needs.
+  const paths = runPaths(path.resolve(env.cwd, o.stateDir ?? DEFAULT_STATE_DIR), path.resolve(env.cwd, options.out));
+  const savedAnswers = path.join(paths.configRoot, 'answers.yaml');
+  if (!o.configureOnly && !o.facts && inspectLock(paths.lockFile)?.kind === 'running' && (o.answers !== undefined || (await env.files.exists(savedAnswers)))) {
+    await installFromAnswers(env, o, { out: paths.configDir, answersFile: o.answers ?? savedAnswers });
+    return;
+  }
   if (o.answers !== undefined || o.json || !env.terminal.interactive) {
     await runUnattended(env, await createInstaller(env, options), o);
     return;
@@ -42,6 +52,11 @@ export async function runInstall(env: Env, o: InstallCommandOptions): Promise<vo
   // After Confirm the wizard goes straight into the install, on the same terminal, from the answers just saved
   // (which is also what the resume command names). Recorded facts describe another machine: never run those.
   if (!installAfterWrite) return;
+  await installFromAnswers(env, o, written);
+}
+
+/** Run the phases for a configuration already written, planned from its answers file (no render, no write). */
+async function installFromAnswers(env: Env, o: InstallCommandOptions, written: { out: string; answersFile: string }): Promise<void> {
   const fromFile = await createInstaller(env, installerOptions({ ...o, answers: written.answersFile }));
   const session = fromFile.evaluate({});
   requireComplete(session);

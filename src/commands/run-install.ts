@@ -2,6 +2,7 @@
 // a terminal, line output on stderr otherwise (or NDJSON on stdout with --json), and map the outcome to the exit
 // code. On the screen, a failure's resume key runs the install again in place.
 import path from 'node:path';
+import { inspectLock } from '../env/lock.js';
 import { readTextOrNull } from '../env/run-files.js';
 import type { Env } from '../env/types.js';
 import { RunEndedError } from '../model/errors.js';
@@ -84,6 +85,11 @@ export async function runPhasesCommand(env: Env, input: { plan: DeploymentPlan; 
   let stopped = false;
   const resume = resumeCommand(flags);
   let screen: Awaited<ReturnType<ScreenModule['createInkReporter']>> | null = null;
+  const paths = runPaths(flags.stateDir, input.configDir);
+  // While this screen follows another process's run (reattached), its stop and abort go to that process as the
+  // SIGINTs it understands (the first stops after the current task, the second aborts), not to an engine here.
+  let following: number | null = null;
+  const interrupt = () => (following !== null ? void env.processes.kill(following, 'SIGINT') : hub.raise('SIGINT'));
   if (useScreen) {
     const { createInkReporter } = (await import('../ui/reporters/live.js')) as ScreenModule;
     screen = createInkReporter({
@@ -95,12 +101,12 @@ export async function runPhasesCommand(env: Env, input: { plan: DeploymentPlan; 
         stop: () => {
           if (stopped) return;
           stopped = true;
-          hub.raise('SIGINT');
+          interrupt();
         },
         abort: () => {
-          if (!stopped) hub.raise('SIGINT');
+          if (!stopped) interrupt();
           stopped = true;
-          hub.raise('SIGINT');
+          interrupt();
         },
         readLog: (file, count) => (readTextOrNull(file) ?? '').replace(/\n$/, '').split('\n').filter((line, i, all) => line !== '' || i < all.length - 1).slice(-count),
       },
@@ -114,12 +120,14 @@ export async function runPhasesCommand(env: Env, input: { plan: DeploymentPlan; 
   try {
     for (;;) {
       stopped = false;
+      const holder = inspectLock(paths.lockFile);
+      following = holder?.kind === 'running' && holder.info.pid !== env.processes.pid ? holder.info.pid : null;
       // Until the engine subscribes, a Ctrl-C before the first phase must still not kill a half-taken lock.
       const result = await runInstallPhases({
         plan: input.plan,
         answers: input.answers,
         facts: input.facts,
-        paths: runPaths(flags.stateDir, input.configDir),
+        paths,
         projectRoot: env.projectRoot,
         from: flags.from,
         until: flags.until,

@@ -17,7 +17,15 @@ export function useTerminalSize(fixed?: TerminalSize): TerminalSize {
     if (fixed) return;
     // The size may have changed between the first render and this effect: read it again now.
     setSize(read());
-    const onResize = () => setSize(read());
+    let columns = stdout.columns || 80;
+    const onResize = () => {
+      // A narrower terminal rewraps the rows already drawn, so ink's count of them is wrong and its next frame
+      // would start below leftovers of the old one: clear the screen first (ink has already drawn its
+      // old-width frame by now; the frame at the new width follows from the top).
+      if ((stdout.columns || 80) < columns && stdout.isTTY) stdout.write('\u001b[2J\u001b[H');
+      columns = stdout.columns || 80;
+      setSize(read());
+    };
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);

@@ -1,60 +1,22 @@
 // The built CLI in a real terminal (tmux, 80×24): the whole wizard on a fixture host, the files it writes, and the
 // saved answers file giving the same plan through `ciab plan --answers`.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { CIAB, runCiab } from '../helpers/cli.js';
 import { writeFixtureFacts } from '../helpers/facts.js';
-import { waitFor, waitUntil } from '../helpers/wait.js';
-import { delay, tempDir } from './helpers.js';
+import { createTmux, hasTmux } from '../helpers/tmux.js';
+import { waitUntil } from '../helpers/wait.js';
+import { tempDir } from './helpers.js';
 import { describeIfAvailable } from '../helpers/require.js';
 
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-const SOCKET = `ciab-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-
-const waitForScreen = (text: string | RegExp, timeoutMs = 60_000, pane = 'wizard') =>
-  waitFor(() => tmux('capture-pane', '-p', '-t', pane), text, { timeoutMs, what: `the tmux pane ${pane}` });
-
-/**
- * Wait until the wizard's terminal is in raw mode. ink draws its first frame before it turns raw mode on, and a
- * key typed in between arrives cooked (Enter as "\n") and is ignored: a person would press it again.
- */
-async function waitForRawMode(pane: string): Promise<void> {
-  const tty = tmux('display-message', '-p', '-t', pane, '#{pane_tty}').trim();
-  await waitUntil(() => /(^|\s)-icanon(\s|$)/.test(execFileSync('stty', ['-a', '-F', tty], { encoding: 'utf8' })), `${tty} is in raw mode`);
-}
-
-// Keys are paced as a person types; what they do is always waited for on the screen.
-async function keys(...names: string[]): Promise<void> {
-  for (const name of names) {
-    tmux('send-keys', '-t', 'wizard', name);
-    await delay(150);
-  }
-}
-
-async function type(text: string): Promise<void> {
-  tmux('send-keys', '-t', 'wizard', '-l', text);
-  await delay(150);
-}
+const term = createTmux('ciab-wizard');
+const waitForScreen = (text: string | RegExp, timeoutMs = 60_000, pane = 'wizard') => term.waitForScreen(pane, text, { timeoutMs });
+const keys = (...names: string[]) => term.keys('wizard', ...names);
+const type = (text: string) => term.type('wizard', text);
 
 afterAll(() => {
-  if (hasTmux) {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone
-    }
-  }
+  if (hasTmux) term.kill();
 });
 
 describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tmux is not installed (apt: tmux)', () => {
@@ -67,13 +29,13 @@ describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tm
     const exitFile = path.join(dir, 'exit');
     // A person at a terminal: not a CI run, even when this test runs in CI (tmux passes our environment on).
     const command = `env -u CI ${process.execPath} ${CIAB} install --facts ${facts} --out ${out} --state-dir ${state} --skip-check ports --skip-check services; echo $? > ${exitFile}; sleep 600`;
-    tmux('new-session', '-d', '-s', 'wizard', '-x', '80', '-y', '24', '-e', 'NO_COLOR=1', '-e', 'TERM=xterm-256color', command);
-    tmux('set-option', '-g', 'escape-time', '0');
+    term.start('wizard', command, { env: { NO_COLOR: '1', TERM: 'xterm-256color' } });
 
     const hardware = await waitForScreen('Hardware — what lappy offers a cloud');
     expect(hardware).toContain('● Hardware › ○ Profile');
     for (const line of hardware.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
-    await waitForRawMode('wizard');
+    // Raw mode is on before the first frame is drawn: a key typed as soon as the screen shows is not lost.
+    expect(term.rawMode('wizard')).toBe(true);
     await keys('Enter');
     expect(await waitForScreen('Profile — which cloud fits')).toContain('› workshop  ✔ recommended');
     await keys('Enter');
@@ -130,16 +92,16 @@ describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tm
     const facts = await writeFixtureFacts('cloud-vm', dir);
     const exitFile = path.join(dir, 'exit');
     const command = `env -u CI ${process.execPath} ${CIAB} install --facts ${facts} --out ${path.join(dir, 'out')} --state-dir ${dir}; echo $? > ${exitFile}; stty -a | grep -o -- '-\\?icanon' > ${dir}/stty; sleep 600`;
-    tmux('new-session', '-d', '-s', 'ctrlc', '-x', '80', '-y', '24', '-e', 'NO_COLOR=1', command);
+    term.start('ctrlc', command, { env: { NO_COLOR: '1' } });
     await waitForScreen('Hardware —', 60_000, 'ctrlc');
-    await waitForRawMode('ctrlc');
-    tmux('send-keys', '-t', 'ctrlc', 'Enter');
+    expect(term.rawMode('ctrlc')).toBe(true);
+    await term.keys('ctrlc', 'Enter');
     await waitForScreen('Profile —', 30_000, 'ctrlc');
-    tmux('send-keys', '-t', 'ctrlc', 'C-c');
+    await term.keys('ctrlc', 'C-c');
     await waitUntil(() => existsSync(`${dir}/stty`), 'the wizard has exited and stty has run');
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('130');
     expect(readFileSync(`${dir}/stty`, 'utf8').trim()).toBe('icanon'); // raw mode is off again
-    expect(tmux('capture-pane', '-p', '-t', 'ctrlc')).toContain('cancelled — nothing on this machine was changed');
+    expect(term.screen('ctrlc')).toContain('cancelled — nothing on this machine was changed');
     expect(existsSync(path.join(dir, 'out'))).toBe(false);
   }, 60_000);
 });

@@ -555,6 +555,9 @@ export function createInkReporter(options: InkReporterOptions): ScreenReporter {
       keys={options.stdin?.isTTY === true}
     />
   );
+  // A terminal that goes away (an ssh drop) fails every later write and read with EIO: the run goes on without its
+  // screen (the next `ciab install` shows it again), so those errors end the drawing, never the process.
+  for (const stream of new Set<NodeJS.EventEmitter>([options.stdout, options.stderr, ...(options.stdin ? [options.stdin] : [])])) stream.on('error', () => {});
   const rawModeOff = options.stdin?.isTTY === true ? rawModeFirst(options.stdin) : () => {};
   const instance = render(element(), {
     stdout: options.stdout,

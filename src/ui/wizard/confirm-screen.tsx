@@ -14,20 +14,30 @@ export interface ConfirmScreenProps {
   answersFile: string;
   state: Pick<WizardState, 'writeRequested' | 'notice'>;
   size: Size;
+  /** The install runs right after the write (`ciab install` on a terminal): say so, never "stops after writing". */
+  installs?: boolean;
 }
 
-export function ConfirmScreen({ session, rendered, out, answersFile, state, size }: ConfirmScreenProps) {
+export function ConfirmScreen({ session, rendered, out, answersFile, state, size, installs = false }: ConfirmScreenProps) {
   const style = useStyle();
   const changed = rendered.writes.filter((w) => w.change !== 'unchanged').length;
   const wiped = session.plan?.storage.disks.filter((d) => d.wipe) ?? [];
   return (
-    <Frame step="confirm" title="Confirm — write the configuration" size={size} notice={state.notice} keys="Enter write · Esc/← back to the review · Ctrl-C quit (nothing changes)">
+    <Frame
+      step="confirm"
+      title={installs ? 'Confirm — write the configuration and install' : 'Confirm — write the configuration'}
+      size={size}
+      notice={state.notice}
+      keys={`Enter ${installs ? 'write and install' : 'write'} · Esc/← back to the review · Ctrl-C quit (nothing changes)`}
+    >
       <Text wrap="wrap">Nothing on this machine has changed so far. Enter writes:</Text>
       <Text wrap="wrap">{`  • the ${session.plan?.profile.title ?? ''} configuration: ${changed} of ${rendered.writes.length} files in ${out}`}</Text>
       <Text wrap="wrap">{`  • your answers: ${answersFile}`}</Text>
       <Text> </Text>
       <Text wrap="wrap">
-        {style.dim('The network, disks, packages and services listed in the review change only when the install runs; this version stops after writing.')}
+        {installs
+          ? 'Then the install starts at once and changes the network, disks, packages and services listed in the review. It shows its progress here; Ctrl-C on it stops safely after the current task, and `ciab install` resumes.'
+          : style.dim('The network, disks, packages and services listed in the review change only when the install runs; this version stops after writing.')}
       </Text>
       {wiped.map((d) => (
         <Text key={d.path} wrap="wrap">
@@ -35,7 +45,7 @@ export function ConfirmScreen({ session, rendered, out, answersFile, state, size
         </Text>
       ))}
       <Text> </Text>
-      {state.writeRequested ? <Spinner label={`Writing ${out} …`} /> : <Text>{style.bold('Press Enter to write, Esc to go back.')}</Text>}
+      {state.writeRequested ? <Spinner label={`Writing ${out} …`} /> : <Text>{style.bold(installs ? 'Press Enter to write and install, Esc to go back.' : 'Press Enter to write, Esc to go back.')}</Text>}
     </Frame>
   );
 }

@@ -124,7 +124,7 @@ export function Wizard({ installer, saveAnswers, hasSecrets = false, colour, onE
       );
       break;
     case 'confirm':
-      screen = <ConfirmScreen session={session} rendered={rendered!} out={out} answersFile={answersFile} state={state} size={size} />;
+      screen = <ConfirmScreen session={session} rendered={rendered!} out={out} answersFile={answersFile} state={state} size={size} installs={installAfterWrite} />;
       break;
     case 'done':
       screen = <DoneScreen session={session} written={state.written!} size={size} />;
