@@ -371,7 +371,9 @@ function Footer({ view, width, logPath, overlay }: { view: RunView; width: numbe
   const keys =
     overlay !== 'none' && overlay !== 'cancel'
       ? 'Esc back'
-      : view.finished === null
+      : overlay === 'cancel' && view.finished === null
+        ? 's stop · k keep going · ^C abort'
+        : view.finished === null
         ? 'd details · l log · ^C stop'
         : failedOrStopped
           ? `${view.finished.status === 'aborted' ? '' : 'r resume · '}l log · q quit`

@@ -143,6 +143,7 @@ describe('progress screen', () => {
     expect(dialog).toContain('s  Stop after the current task (safe, resumable)');
     expect(dialog).toContain('k  Keep going (Esc)');
     expect(dialog).toContain('a  Abort now (Ctrl-C again)');
+    expect(dialog).toMatch(/s stop · k keep going · \^C abort ?$/m);
     s.app.stdin.write('k');
     await waitFor(() => !s.frame().includes('Stop the install?') && s.frame(), `the dialog to close: ${s.frame()}`);
     expect(s.asked).toEqual([]);
