@@ -28,7 +28,7 @@ export function ConfirmScreen({ session, rendered, out, answersFile, state, size
       title={installs ? 'Confirm — write the configuration and install' : 'Confirm — write the configuration'}
       size={size}
       notice={state.notice}
-      keys={`Enter ${installs ? 'write and install' : 'write'} · Esc/← back to the review · Ctrl-C quit (nothing changes)`}
+      keys={installs ? 'Enter write and install · Esc/← back · Ctrl-C quit (nothing changes)' : 'Enter write · Esc/← back to the review · Ctrl-C quit (nothing changes)'}
     >
       <Text wrap="wrap">Nothing on this machine has changed so far. Enter writes:</Text>
       <Text wrap="wrap">{`  • the ${session.plan?.profile.title ?? ''} configuration: ${changed} of ${rendered.writes.length} files in ${out}`}</Text>
