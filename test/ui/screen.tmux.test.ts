@@ -72,6 +72,22 @@ describeIfAvailable('the progress screen in a real 80×24 terminal', hasTmux ? n
     expectWholeFrames(seen);
   }, 300_000);
 
+  test('Ctrl-C asks, s stops after the current task, the panel says so and q leaves with exit code 130', async () => {
+    const rig = await makeRig();
+    const exitFile = path.join(rig.dir, 'exit');
+    const env = { ...rig.env, STANDIN_SCALE: '0.05', STANDIN_TASK_MS: '60', NO_COLOR: '1', TERM: 'xterm-256color' };
+    const argv = [process.execPath, CIAB, 'install', '--answers', rig.answers, '--state-dir', rig.stateDir, ...BASE_ARGS];
+    term.start('stop', writePaneScript(path.join(rig.dir, 'run.sh'), argv, env, exitFile));
+    await term.waitForScreen('stop', /Prechecks · play \d+/, { timeoutMs: 120_000 });
+    await term.keys('stop', 'C-c');
+    expect(await term.waitForScreen('stop', 'Stop the install?')).toMatch(/s stop · k keep going · \^C abort ?$/m);
+    await term.keys('stop', 's');
+    const stopped = await term.waitForScreen('stop', 'r resume · l log · q quit', { timeoutMs: 120_000 });
+    expect(stopped).toMatch(/■ install stopped after \S+ \(after a finished task: safe to resume\)/);
+    await term.keys('stop', 'q');
+    expect(await exitCode(exitFile)).toBe('130');
+  }, 300_000);
+
   test('the wizard on this machine: questions, Confirm, straight into the install, the result; resized on the way', async () => {
     const dir = tempDir();
     const stateDir = path.join(dir, 'state');

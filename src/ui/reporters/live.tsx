@@ -573,6 +573,9 @@ export function createInkReporter(options: InkReporterOptions): ScreenReporter {
     patchConsole: false,
     exitOnCtrlC: false,
   });
+  // Ask for the exit promise now: ink makes it on the first call, and one made after the screen has unmounted
+  // itself (q on a stopped or failed run) never settles; the process would then end with code 0 while waiting.
+  const exited = instance.waitUntilExit().catch(() => {});
   return {
     emit: (event) => {
       // A new run on the same screen (resume in place) needs a new answer at its end.
@@ -582,7 +585,7 @@ export function createInkReporter(options: InkReporterOptions): ScreenReporter {
     choice: () => choice,
     async close() {
       instance.unmount();
-      await instance.waitUntilExit();
+      await exited;
       rawModeOff();
     },
   };
