@@ -479,7 +479,7 @@ function EndedPanel({ view, width, colour, resumeCommand }: { view: RunView; wid
   );
   const changed = finished.changedMachine
     ? 'Some changes were made on this machine; resuming continues from here.'
-    : 'Nothing on this machine was changed.';
+    : 'This run changed nothing on this machine.';
   if (failure === null) {
     return (
       <Box flexDirection="column">

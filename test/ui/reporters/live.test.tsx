@@ -123,13 +123,13 @@ describe('progress screen', () => {
     for (const event of readStream('install-stopped')) s.store.emit(event);
     const end = await s.frameWith('Deploy OpenStack stopped');
     expect(end).toContain('Some changes were made on this machine');
-    expect(end).not.toContain('Nothing on this machine was changed');
+    expect(end).not.toContain('This run changed nothing on this machine');
     s.app.unmount();
     // The same stop before anything changed may say so.
     const early = open();
     const events = readStream('install-stopped').map((e) => (e.type === 'run_finished' ? { ...e, changedMachine: false, failure: null } : e));
     for (const event of events) early.store.emit(event);
-    expect(await early.frameWith('install stopped')).toContain('Nothing on this machine was changed.');
+    expect(await early.frameWith('install stopped')).toContain('This run changed nothing on this machine.');
     early.app.unmount();
   });
 
