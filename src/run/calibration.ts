@@ -7,7 +7,7 @@ import path from 'node:path';
 import { readTextOrNull } from '../env/run-files.js';
 import { UserError } from '../model/errors.js';
 import { KOLLA_ANSIBLE_VERSION } from '../model/release.js';
-import { calibratedSeconds, type PhaseWeight } from './progress.js';
+import { calibratedSeconds, type PhaseWeight, type PlayWeight } from './progress.js';
 
 const Seconds = z.number().nonnegative();
 const Count = z.number().int().nonnegative();
@@ -88,12 +88,6 @@ export function parseCalibration(file: string, text: string): Calibration {
     throw new UserError(`${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
   }
   return parsed.data;
-}
-
-export interface PlayWeight {
-  name: string;
-  seconds: number;
-  tasks: number;
 }
 
 export interface PhaseCalibration {

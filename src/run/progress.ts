@@ -6,7 +6,13 @@
 // and phases (shrunk towards the table while there are few), none in the first minute. A task that takes long or
 // retries turns into "waiting" instead of a frozen number.
 import type { InstallerEvent } from '../model/events.js';
-import type { PlayWeight } from './calibration.js';
+
+/** A play's expected seconds and task starts (from the calibration table or this host's history). */
+export interface PlayWeight {
+  name: string;
+  seconds: number;
+  tasks: number;
+}
 
 export interface PhaseWeight {
   id: string;
