@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Tests that change kernel state (network namespaces, loop devices), boot the VM, or time a real terminal run one
 // file at a time, after the rest; everything else runs in parallel. Keep the suffixes when adding such a test.
-const EXCLUSIVE = ['test/**/*.netns.test.ts', 'test/**/*.loop.test.ts', 'test/**/*.tmux.test.ts', 'test/e2e/**/*.test.ts'];
+const EXCLUSIVE = ['test/**/*.netns.test.ts', 'test/**/*.loop.test.ts', 'test/**/*.tmux.test.ts', 'test/**/*.timing.test.ts', 'test/e2e/**/*.test.ts'];
 
 export default defineConfig({
   test: {

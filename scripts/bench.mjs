@@ -235,6 +235,65 @@ if (!only || only === 'engine') {
   execFileSync('rm', ['-rf', dir]);
 }
 
+if (!only || only === 'screen') {
+  // The live screen (reducer + ink renderer, fake 80×24 stdout) fed a recorded stream at 100× its recorded speed:
+  // the engine's recording of a stand-in deploy (test/fixtures/events/standin/deploy.ndjson), its plays and tasks
+  // repeated with shifted times and renumbered tasks until 5,000 task starts. One fresh process per run (3 runs).
+  const screen = [];
+  for (let i = 0; i < Math.min(RUNS, 3); i += 1) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
+      import { EventEmitter } from 'node:events';
+      import { readFileSync } from 'node:fs';
+      import { performance } from 'node:perf_hooks';
+      const { createInkReporter, MAX_FPS } = await import('./dist/ui/reporters/live.js');
+      const recorded = readFileSync('test/fixtures/events/standin/deploy.ndjson', 'utf8').trim().split('\\n').map((l) => JSON.parse(l));
+      const time = (e) => Date.parse(e.at);
+      const first = recorded.findIndex((e) => e.type === 'play_started');
+      const end = recorded.findIndex((e) => e.type === 'phase_finished');
+      const head = recorded.slice(0, first), body = recorded.slice(first, end), tail = recorded.slice(end);
+      const span = time(tail[0]) - time(body[0]) + 1000;
+      const perBody = body.filter((e) => e.type === 'task_started').length;
+      const repeats = Math.ceil(5000 / perBody);
+      const shift = (e, r) => ({ ...e, at: new Date(time(e) + r * span).toISOString() });
+      const events = [...head];
+      for (let r = 0; r < repeats; r += 1) for (const e of body) events.push(e.type === 'task_started' ? { ...shift(e, r), index: e.index + r * perBody } : shift(e, r));
+      for (const e of tail) events.push(shift(e, repeats - 1));
+      const tasks = events.filter((e) => e.type === 'task_started').length;
+      const writes = [];
+      // A frame: one synchronized update (ink brackets each with ESC[?2026h … l); writes without one, 2 ms apart.
+      const stdout = Object.assign(new EventEmitter(), { isTTY: true, columns: 80, rows: 24, write(text) { writes.push([performance.now(), text.startsWith('\\u001b[?2026h')]); return true; } });
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const reporter = createInkReporter({ stdout, stderr: stdout, colour: true });
+      const t0 = time(events[0]);
+      let next = 0;
+      await new Promise((resolve) => {
+        const tick = () => {
+          const due = t0 + (performance.now() - started) * 100;
+          while (next < events.length && time(events[next]) <= due) reporter.emit(events[next++]);
+          if (next < events.length) setTimeout(tick, 5); else resolve();
+        };
+        tick();
+      });
+      await reporter.close();
+      const seconds = (performance.now() - started) / 1000;
+      const used = process.cpuUsage(cpu);
+      let frames = 0, last = -Infinity, worst = 0;
+      const perSecond = new Map();
+      const bracketed = writes.some(([, begin]) => begin);
+      for (const [t, begin] of writes) { if (bracketed ? begin : t - last > 2) { frames += 1; const s = Math.floor((t - started) / 1000); perSecond.set(s, (perSecond.get(s) ?? 0) + 1); } last = t; }
+      for (const n of perSecond.values()) worst = Math.max(worst, n);
+      console.log(JSON.stringify({ tasks, events: events.length, seconds, fps: frames / seconds, worst, maxFps: MAX_FPS, cpuPer1000: (used.user + used.system) / 1000 / (events.length / 1000), rss: process.resourceUsage().maxRSS / 1024 }));`], { cwd: root, encoding: 'utf8' });
+    screen.push(JSON.parse(out.trim().split('\n').pop()));
+  }
+  const m = (key) => median(screen.map((r) => r[key]));
+  add(`screen: ${screen[0].tasks}-task stream (${screen[0].events} events) replayed at 100×, wall`, `${m('seconds').toFixed(1)} s`, '');
+  add('screen: frames per second (mean over the replay)', m('fps').toFixed(1), '≤ 15');
+  add('screen: frames in the busiest second', String(m('worst')), `≤ 15 (MAX_FPS ${screen[0].maxFps})`);
+  add('screen: CPU per 1,000 events (reducer + ink)', fmt(m('cpuPer1000')), '');
+  add('screen: peak RSS', `${m('rss').toFixed(0)} MB`, '');
+}
+
 console.log(`\nCloud-in-a-Box benchmark — ${RUNS} runs each, medians (node ${process.version}, ${new Date().toISOString()})\n`);
 const width = Math.max(...rows.map((r) => r.name.length));
 for (const row of rows) console.log(`${row.name.padEnd(width)}  ${row.value.padStart(10)}  ${row.target}`);

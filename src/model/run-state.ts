@@ -27,11 +27,13 @@ export const RunState = z.object({
   phases: z.record(z.string(), PhaseRecord),
   /** Seconds each phase took on this host, newest last (at most 10): the ETA's calibration. */
   history: z.record(z.string(), z.array(z.number())),
+  /** Seconds each play took on this host, by phase and play name, newest last (at most 10); older files have none. */
+  playHistory: z.record(z.string(), z.record(z.string(), z.array(z.number()))).default({}),
 });
 export type RunState = z.infer<typeof RunState>;
 
 export function emptyState(): RunState {
-  return { version: STATE_VERSION, runId: null, lastRun: null, phases: {}, history: {} };
+  return { version: STATE_VERSION, runId: null, lastRun: null, phases: {}, history: {}, playHistory: {} };
 }
 
 /** What `ciab status` reports. */

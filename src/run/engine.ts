@@ -12,7 +12,8 @@ import { matchKnownError } from './known-errors.js';
 import type { RunPaths } from './paths.js';
 import { runPhaseCommand, type PhaseOutcome } from './phase-runner.js';
 import { DESTROY_PHASES, RUN_PHASES, type PhaseInputs, type RunPhase } from './phases.js';
-import { calibratedSeconds, ProgressTracker } from './progress.js';
+import { phaseWeight, readCalibration, type Calibration } from './calibration.js';
+import { ProgressTracker, type PlayTiming } from './progress.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { hashInputs, loadState, readConfigTree, saveState } from './state.js';
 
@@ -45,6 +46,8 @@ export interface EngineOptions {
   abortGraceMs?: number;
   /** How long a SIGTERM's safe stop may take before it becomes an abort (default 30 s). */
   termGraceMs?: number;
+  /** The calibration table (default: profiles/calibration/<kolla version>.json; null: the plan's estimates only). */
+  calibration?: Calibration | null;
 }
 
 export interface RunOutcome {
@@ -89,8 +92,10 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
     throw error;
   }
   const eventLog = new LineAppender(path.join(runDir, 'events.ndjson'));
+  let tracker: ProgressTracker | null = null;
   const emit = (event: InstallerEvent) => {
     eventLog.append(JSON.stringify(event));
+    tracker?.observe(event);
     o.sink.emit(event);
   };
   const at = () => now().toISOString();
@@ -154,12 +159,35 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
     const own = all.find((p) => p.id === id);
     return own ? { title: own.title ?? id, estimateMinutes: own.estimateMinutes ?? 1, tasks: null } : undefined;
   };
-  const estimate = (id: string) => calibratedSeconds(state.history[id], (planPhase(id)?.estimateMinutes ?? 1) * 60);
+  let calibration: Calibration | null;
+  try {
+    calibration = o.calibration !== undefined ? o.calibration : readCalibration(o.projectRoot);
+  } catch (error) {
+    for (const off of unsubscribe) off();
+    eventLog.close();
+    lock.release();
+    throw error;
+  }
+  // Weights in seconds: this host's history first, then the calibration table, then the plan's estimate.
+  const weightOf = (id: string) =>
+    phaseWeight(id, {
+      calibration,
+      services: o.plan.services,
+      history: state.history[id],
+      playHistory: state.playHistory[id],
+      estimateSeconds: (planPhase(id)?.estimateMinutes ?? 1) * 60,
+      estimateTasks: planPhase(id)?.tasks ?? null,
+    });
+  const weights = new Map(all.map((p) => [p.id as string, weightOf(p.id)]));
+  const estimate = (id: string) => Math.round(weights.get(id)?.seconds ?? 60);
+  const expectedTasks = (id: string) => weights.get(id)?.tasks ?? null;
   const toRun = all.filter((p) => inRange.has(p.id) && !p.isDone(state.phases[p.id], hashInputs(tree, p.dependsOn)));
-  const tracker = new ProgressTracker(
-    toRun.map((p) => ({ id: p.id, seconds: estimate(p.id), tasks: planPhase(p.id)?.tasks ?? null })),
+  tracker = new ProgressTracker(
+    toRun.map((p) => weights.get(p.id)!),
     started,
   );
+  const timingsFile = path.join(runDir, 'timings.json');
+  const runTimings: Record<string, { status: string; seconds: number; plays: Array<Omit<PlayTiming, 'phase'>> }> = {};
   const record = (patch: (s: RunState) => RunState) => {
     state = patch(state);
     saveState(o.paths.stateFile, state);
@@ -178,14 +206,27 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
 
   emit({ type: 'run_started', at: at(), runId, action, phases: all.map((p) => ({ id: p.id, title: planPhase(p.id)?.title ?? p.id, estimateSeconds: estimate(p.id) })), runDir });
 
+  // This host's history: each finished play's seconds, in the run folder and (the last 10) in state.json.
+  const recordTimings = (phaseId: string, status: string, durationMs: number) => {
+    const plays = tracker!.plays.filter((p) => p.phase === phaseId).map(({ play, seconds, tasks }) => ({ play, seconds: Math.round(seconds * 10) / 10, tasks }));
+    runTimings[phaseId] = { status, seconds: Math.round(durationMs / 100) / 10, plays };
+    writeFileAtomic(timingsFile, `${JSON.stringify({ runId, phases: runTimings }, null, 2)}\n`);
+    if (plays.length === 0) return;
+    record((s) => {
+      const kept = { ...(s.playHistory[phaseId] ?? {}) };
+      for (const p of plays) kept[p.play] = [...(kept[p.play] ?? []), p.seconds].slice(-10);
+      return { ...s, playHistory: { ...s.playHistory, [phaseId]: kept } };
+    });
+  };
+
   let lastProgress = 0;
   let currentPhase: string | null = null;
   const emitProgress = (force = false) => {
     const t = now().getTime();
     if (!currentPhase || (!force && t - lastProgress < 1000)) return;
     lastProgress = t;
-    const snap = tracker.snapshot(t);
-    emit({ type: 'progress', at: at(), runId, phase: currentPhase, percent: snap.percent, eta: snap.eta, waiting: null });
+    const snap = tracker!.snapshot(t);
+    emit({ type: 'progress', at: at(), runId, phase: currentPhase, percent: snap.percent, eta: snap.eta, waiting: snap.waiting });
   };
   const heartbeat = setInterval(() => emitProgress(), 1000);
 
@@ -214,12 +255,11 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
       const title = planPhase(phase.id)?.title ?? phase.id;
       const phaseStarted = now();
       currentPhase = phase.id;
-      tracker.startPhase(phase.id, phaseStarted.getTime());
       record((s) => ({
         ...s,
         phases: { ...s.phases, [phase.id]: { status: 'running', inputHash: hash, runId, startedAt: phaseStarted.toISOString(), finishedAt: null, durationMs: null, exitCode: null, command: command.kind === 'kolla' ? command.action : 'ansible-playbook' } },
       }));
-      emit({ type: 'phase_started', at: at(), runId, phase: phase.id, title, estimateSeconds: estimate(phase.id), expectedTasks: planPhase(phase.id)?.tasks ?? null });
+      emit({ type: 'phase_started', at: at(), runId, phase: phase.id, title, estimateSeconds: estimate(phase.id), expectedTasks: expectedTasks(phase.id) });
       emitProgress(true);
       const result: PhaseOutcome = await runPhaseCommand({
         phase: phase.id,
@@ -228,7 +268,7 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
         command: program,
         args,
         env: baseEnv,
-        expectedTasks: planPhase(phase.id)?.tasks ?? null,
+        expectedTasks: expectedTasks(phase.id),
         redactor,
         sink: { emit },
         now,
@@ -241,17 +281,13 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
         onAnsiblePid: (pid) => {
           control.ansiblePid = pid;
         },
-        onTaskStarted: () => {
-          tracker.taskStarted();
-          emitProgress();
-        },
+        onTaskStarted: () => emitProgress(),
         aborting: () => control.abort,
       });
       control.childPid = null;
       control.ansiblePid = null;
       lock.setChild(null);
       changedMachine = changedMachine || result.counts.changed > 0;
-      tracker.finishPhase(now().getTime());
       const finishedAt = now();
       record((s) => ({
         ...s,
@@ -259,6 +295,7 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
         history: result.status === 'done' ? { ...s.history, [phase.id]: [...(s.history[phase.id] ?? []), result.durationMs / 1000].slice(-10) } : s.history,
       }));
       emit({ type: 'phase_finished', at: at(), runId, phase: phase.id, status: result.status, durationMs: result.durationMs, counts: result.counts });
+      recordTimings(phase.id, result.status, result.durationMs);
       emitProgress(true);
       if (result.status === 'done') continue;
       if (result.status === 'failed' && result.failure) {

@@ -1,10 +1,9 @@
-// Pure parts of the engine: the known-errors table, progress that never goes back, the redactor, the callback
+// Pure parts of the engine: the known-errors table, the redactor, the callback
 // line parser and the reducer's failure record.
 import { describe, expect, test } from 'vitest';
 import { KNOWN_ERRORS, matchKnownError } from '../../src/run/known-errors.js';
 import { parseCallbackLine } from '../../src/run/callback-events.js';
 import { CallbackReducer } from '../../src/run/phase-runner.js';
-import { ProgressTracker } from '../../src/run/progress.js';
 import { createRedactor, secretsFromPasswordsYaml } from '../../src/run/redact.js';
 import type { InstallerEvent } from '../../src/model/events.js';
 
@@ -24,25 +23,6 @@ describe('known errors', () => {
     ];
     for (const [id, phase, task, message] of samples) expect(matchKnownError({ phase, task, message, stderrTail: null })?.id).toBe(id);
     expect(matchKnownError({ phase: 'kolla-deploy', task: 'x', message: 'something else entirely', stderrTail: null })).toBeNull();
-  });
-});
-
-describe('progress', () => {
-  test('percent never goes back, stays below 100 until the end, and the ETA is a range after the first minute', () => {
-    const p = new ProgressTracker([{ id: 'a', seconds: 100, tasks: 10 }, { id: 'b', seconds: 300, tasks: null }], 0);
-    p.startPhase('a', 0);
-    for (let i = 0; i < 20; i += 1) p.taskStarted(); // more tasks than expected: capped at 95 % of the phase
-    const s1 = p.snapshot(10_000);
-    expect(s1.percent).toBe(23);
-    expect(s1.eta).toBeNull();
-    p.finishPhase(100_000);
-    p.startPhase('b', 100_000);
-    const s2 = p.snapshot(100_000);
-    expect(s2.percent).toBeGreaterThanOrEqual(s1.percent);
-    expect(s2.eta!.low).toBeLessThan(s2.eta!.high);
-    expect(p.snapshot(10_000_000).percent).toBe(96); // a phase's share stops at 95 % until it ends
-    p.finishPhase(10_000_000);
-    expect(p.snapshot(10_000_000).percent).toBe(100);
   });
 });
 

@@ -35,13 +35,29 @@ export interface RunViewStore {
   subscribe(listener: () => void): () => void;
 }
 
+/**
+ * Holds the run view and tells subscribers when it changed: the view subscribes, it never polls. Every event is
+ * reduced at once, but subscribers hear of changes at most MAX_FPS times a second: a burst (a replayed event file,
+ * a fast play) would otherwise render React once per event, and ink writes <Static> additions unthrottled.
+ */
 export function createRunViewStore(): RunViewStore {
   let view = createRunView();
   const listeners = new Set<() => void>();
+  const gapMs = 1000 / MAX_FPS;
+  let lastNotified = -Infinity;
+  let pending: NodeJS.Timeout | null = null;
+  const notify = () => {
+    pending = null;
+    lastNotified = Date.now();
+    for (const listener of listeners) listener();
+  };
   return {
     emit(event) {
       view = reduceRunView(view, event);
-      for (const listener of listeners) listener();
+      if (pending !== null) return;
+      const wait = lastNotified + gapMs - Date.now();
+      if (wait <= 0) notify();
+      else pending = setTimeout(notify, wait);
     },
     getView: () => view,
     subscribe(listener) {

@@ -58,6 +58,8 @@ export interface RunView {
   percent: number;
   eta: { low: number; high: number } | null;
   waiting: { task: string; seconds: number; retry: { attempt: number; retries: number } | null; usualSeconds: number | null } | null;
+  /** Event time of the engine's latest progress event: its "waiting" (or none) is the word on the task running then. */
+  progressAt: number | null;
   recent: RecentTask[];
   notices: { level: 'info' | 'warning'; message: string }[];
   cancel: 'stop' | 'abort' | null;
@@ -93,6 +95,7 @@ export function createRunView(): RunView {
     percent: 0,
     eta: null,
     waiting: null,
+    progressAt: null,
     recent: [],
     notices: [],
     cancel: null,
@@ -223,7 +226,7 @@ export function reduceRunView(view: RunView, event: InstallerEvent): RunView {
     case 'task_retry':
       return { ...next, retry: { task: event.task, host: event.host, attempt: event.attempt, retries: event.retries, delaySeconds: event.delaySeconds } };
     case 'progress':
-      return { ...next, percent: Math.max(view.percent, event.percent), eta: event.eta, waiting: event.waiting };
+      return { ...next, percent: Math.max(view.percent, event.percent), eta: event.eta, waiting: event.waiting, progressAt: at };
     case 'cancel_requested':
       return { ...next, cancel: view.cancel === 'abort' ? 'abort' : event.mode };
     case 'notice': {
@@ -254,13 +257,15 @@ export function phaseTitle(view: RunView, id: string): string {
 }
 
 /**
- * What to say instead of a frozen number while one task takes long: the engine's own "waiting" when it sent one,
- * else worked out here from the task's start (a retry, or 20 s on one task). Null while tasks move quickly.
+ * What to say instead of a frozen number while one task takes long: the engine's own "waiting" (it knows the
+ * task's calibrated time), its seconds ticking on between progress events; a retry at once. Only a stream without
+ * the engine's word on this task falls back to a rule of thumb (20 s on one task). Null while tasks move quickly.
  */
 export function waitingAt(view: RunView, nowMs: number): RunView['waiting'] {
   if (view.finished !== null || view.task === null || view.taskStartedAt === null) return null;
   const seconds = Math.max(0, (nowMs - view.taskStartedAt) / 1000);
   if (view.waiting !== null && view.waiting.task === view.task.name) return { ...view.waiting, seconds: Math.max(view.waiting.seconds, seconds) };
-  if (view.retry === null && seconds < 20) return null;
+  const engineSaidNo = view.progressAt !== null && view.progressAt >= view.taskStartedAt;
+  if (view.retry === null && (engineSaidNo || seconds < 20)) return null;
   return { task: view.task.name, seconds, retry: view.retry === null ? null : { attempt: view.retry.attempt, retries: view.retry.retries }, usualSeconds: view.retry === null ? null : view.retry.retries * Math.max(1, view.retry.delaySeconds) };
 }
