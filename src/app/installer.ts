@@ -9,7 +9,7 @@ import type { AnswerKey, Choice, FlatAnswers, Question, QuestionContext } from '
 import { QUESTIONS } from '../questions/definitions.js';
 import { checkAnswer, toAnswersFile } from '../questions/resolve.js';
 import { renderFiles } from '../render/index.js';
-import { checkStdinUse, loadAnswerSources, loadFacts, planSession, type Session, type SessionOptions } from './session.js';
+import { checkStdinUse, fileCheck, loadAnswerSources, loadFacts, planSession, type Session, type SessionOptions } from './session.js';
 import { loadHostTemplates, loadProfiles, readOptionalFile } from './inputs.js';
 import { compareWithDisk, writeFolders } from './write-files.js';
 
@@ -67,10 +67,11 @@ export async function createInstaller(env: Env, options: InstallerOptions): Prom
   const [facts, profiles] = await Promise.all([loadFacts(env, options), loadProfiles(env, options.profilesDir)]);
   const { file, saved } = await loadAnswerSources(env, options);
   const vars = options.vars ?? env.vars;
+  const checkFile = fileCheck(env);
 
   const installer: Installer = {
     options,
-    evaluate: (given) => planSession({ facts, profiles, sources: { file, saved, overrides: options.overrides, given }, options: { ...options, vars } }),
+    evaluate: (given) => planSession({ facts, profiles, sources: { file, saved, overrides: options.overrides, given }, options: { ...options, vars }, checkFile }),
     questions: () => QUESTIONS,
     applies: (question, session) => session.resolution.origins[question.key] !== 'not asked',
     choices: (question, session) => question.choices?.(context(session)) ?? [],
