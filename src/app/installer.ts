@@ -4,6 +4,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Env } from '../env/types.js';
 import { UserError } from '../model/errors.js';
+import { adminPasswordHistory } from '../model/session.js';
 import type { Rendered } from '../model/files.js';
 import type { AnswerKey, Choice, FlatAnswers, Question, QuestionContext } from '../model/questions.js';
 import { QUESTIONS } from '../questions/definitions.js';
@@ -86,11 +87,16 @@ export async function createInstaller(env: Env, options: InstallerOptions): Prom
     },
     answersFileText: (session) => {
       const body = stringify({ ...toAnswersFile(session.resolution.answers, session.resolution.origins), ...(session.skip.length > 0 ? { skip_checks: session.skip } : {}), ...(session.answers?.trust ? { trust: session.answers.trust } : {}) });
-      // A typed admin password is never written here in the clear; say where it is instead of a bare null.
-      const typed = session.resolution.answers.admin_password != null;
-      const out = path.resolve(env.cwd, options.out);
-      const note = `# admin_password: the one you typed is not stored in this file. It is kept 0600 in ${path.join(out, 'kolla', 'passwords.yml')}\n# (keystone_admin_password); rendering into that folder again keeps it. null = keep it there, or generate one for a new folder.\n`;
-      return `# Cloud-in-a-Box answers, saved by the installer. Reproduce this install: ciab install --answers FILE\n${typed ? body.replace(/^admin_password: null$/m, `${note}admin_password: null`) : body}`;
+      // A typed admin password is never written here in the clear: say where it is instead of a bare null, in a
+      // note that later runs read back (ADMIN_PASSWORD_NOTE) so they can say truthfully where it came from.
+      const { note } = adminPasswordHistory(session);
+      const kept = path.join(path.resolve(env.cwd, options.out), 'kolla', 'passwords.yml');
+      const lines = [
+        `# admin_password: ${note ?? 'generated'} at install; stored in ${kept} (0600, as keystone_admin_password), not here.`,
+        '# null keeps the one in that folder when rendering into it again; a new folder gets a new generated one.',
+      ];
+      const text = body.includes('admin_password: null\n') ? body.replace(/^admin_password: null$/m, `${lines.join('\n')}\nadmin_password: null`) : body;
+      return `# Cloud-in-a-Box answers, saved by the installer. Reproduce this install: ciab install --answers FILE\n${text}`;
     },
     render: (session) => renderForFolder(env, session, options.out),
     async write(session, rendered) {

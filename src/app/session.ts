@@ -16,7 +16,7 @@ import { unreadableFileReason } from '../env/file-checks.js';
 import { applySkips, rankProfiles, type Ranking } from '../profiles/rank.js';
 import type { AnswerKey, FlatAnswers, QuestionContext } from '../model/questions.js';
 import { probeRegistryScheme } from '../detect/registry.js';
-import type { Session } from '../model/session.js';
+import type { AdminPasswordNote, Session } from '../model/session.js';
 import { loadHostFile } from './host-file.js';
 import { checkFolderFlag } from './write-files.js';
 import { inputName, loadKvmProbe, loadProfiles, readOptionalFile, readUserFile } from './inputs.js';
@@ -54,12 +54,23 @@ export async function loadAnswerSources(env: Env, options: SessionOptions): Prom
   if (options.answersFile !== undefined) {
     const text = await readUserFile(env, options.answersFile, 'the answers file');
     const { value, source } = readYaml(inputName(options.answersFile), text, AnswersFile);
-    sources.file = { values: value, source };
+    sources.file = { values: value, source, ...adminPasswordNote(value, text) };
   }
   const savedFile = path.join(options.stateDir ?? DEFAULT_STATE_DIR, 'answers.yaml');
   const savedText = await readOptionalFile(env, savedFile);
-  if (savedText !== null) sources.saved = { values: readYaml(savedFile, savedText, AnswersFile).value, file: savedFile };
+  if (savedText !== null) {
+    const values = readYaml(savedFile, savedText, AnswersFile).value;
+    sources.saved = { values, file: savedFile, ...adminPasswordNote(values, savedText) };
+  }
   return sources;
+}
+
+/** The note the installer writes above `admin_password: null` (see answersFileText), read back. */
+export const ADMIN_PASSWORD_NOTE = /^# admin_password: (typed|generated) at install;/m;
+
+function adminPasswordNote(values: AnswersFile, text: string): { adminPassword?: AdminPasswordNote } {
+  const match = values.admin_password == null ? ADMIN_PASSWORD_NOTE.exec(text) : null;
+  return match ? { adminPassword: match[1] as AdminPasswordNote } : {};
 }
 
 function checkSkipIds(skip: readonly string[], where: (id: string) => string): void {

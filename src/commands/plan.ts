@@ -1,6 +1,7 @@
 // `ciab plan` and `ciab preflight`: what fits this machine, what would change, what blocks.
 import { redactUrlPassword } from '../model/answers.js';
 import { BlockedError } from '../model/errors.js';
+import { adminPasswordHistory } from '../model/session.js';
 import { blockers, openSession, requireComplete, type Session, type SessionOptions } from '../app/session.js';
 import { QUESTIONS } from '../questions/definitions.js';
 import { toAnswersFile } from '../questions/resolve.js';
@@ -87,7 +88,7 @@ export async function runPlan(env: Env, o: PlanCommandOptions): Promise<void> {
     } else {
       const origin = session.resolution.origins.profile;
       out.push(`Profile: ${session.profile.id} (${origin === 'computed' ? 'recommended for this machine' : `from the ${origin}`})`, '');
-      if (session.plan) out.push(...formatPlan(session.plan, style), '');
+      if (session.plan) out.push(...formatPlan(session.plan, style, { adminPassword: adminPasswordHistory(session).note }), '');
       if (session.resolution.missing.length > 0) {
         out.push(style.bold('Still to answer (no default on this machine)'), ...formatMissing(session.resolution.missing, QUESTIONS, style), '');
       }

@@ -4,7 +4,7 @@ import type { DiskSelector } from '../../model/answers.js';
 import type { Disk } from '../../model/facts.js';
 import type { Rendered } from '../../model/files.js';
 import type { AnswerKey, FlatAnswers, Question } from '../../model/questions.js';
-import type { Session } from '../../model/session.js';
+import { adminPasswordHistory, type Session } from '../../model/session.js';
 import type { DiskRow, WizardModel as Installer } from '../../model/wizard.js';
 
 export const STEPS = ['hardware', 'profile', 'questions', 'review', 'confirm'] as const;
@@ -62,7 +62,12 @@ export function diskLabel(ref: string, disks: readonly Disk[]): string {
 }
 
 export function displayValue(question: Question, value: unknown, session: Session): string {
-  if (question.kind === 'password') return value === null || value === undefined ? 'generated (kept in a 0600 file)' : '•'.repeat(8);
+  if (question.kind === 'password') {
+    if (value !== null && value !== undefined) return '•'.repeat(8);
+    // An earlier install's note says what the saved null stands for: never call a typed password generated.
+    const { note } = question.key === 'admin_password' ? adminPasswordHistory(session) : { note: null };
+    return note ? `${note} at install (kept 0600 in passwords.yml)` : 'generated (kept in a 0600 file)';
+  }
   if (question.key === 'storage.disks') {
     const disks = (value as DiskSelector[] | undefined) ?? [];
     const wipe = (session.resolution.answers['storage.wipe'] ?? []).map((w) => diskLabel(w, session.facts.disks));
