@@ -47,7 +47,7 @@ export async function renderForFolder(env: Env, session: Session, outDir: string
   if (!session.plan || !session.answers) throw new UserError(`not every question is answered: ${session.resolution.missing.join(', ')}`);
   const out = path.resolve(env.cwd, outDir);
   const passwordsFile = path.join(out, 'kolla', 'passwords.yml');
-  const { files } = await renderFiles({
+  const { files, secrets } = await renderFiles({
     plan: session.plan,
     answers: toAnswersFile(session.resolution.answers, session.resolution.origins),
     adminPassword: session.answers.admin_password,
@@ -56,7 +56,7 @@ export async function renderForFolder(env: Env, session: Session, outDir: string
     templates: await loadHostTemplates(env),
     outDir: out,
   });
-  return { files, writes: await compareWithDisk(env.files, out, files) };
+  return { files, writes: await compareWithDisk(env.files, out, files), secrets };
 }
 
 function context(session: Session): QuestionContext {
