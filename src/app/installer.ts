@@ -10,6 +10,8 @@ import type { AnswerKey, Choice, FlatAnswers, Question, QuestionContext } from '
 import { QUESTIONS } from '../questions/definitions.js';
 import { checkAnswer, toAnswersFile } from '../questions/resolve.js';
 import { renderFiles } from '../render/index.js';
+import { randomWithKeys } from '../render/passwords.js';
+import { createRsaKeyGenerator, type RsaKeyGenerator } from '../env/rsa-keys.js';
 import { checkStdinUse, fileCheck, loadAnswerSources, loadFacts, planSession, type Session, type SessionOptions } from './session.js';
 import { loadHostTemplates, loadProfiles, readOptionalFile } from './inputs.js';
 import { compareWithDisk, writeFolders } from './write-files.js';
@@ -37,13 +39,15 @@ export interface Installer {
   render(session: Session): Promise<Rendered>;
   /** The point of no return for this version: write the configuration and save the answers. */
   write(session: Session, rendered: Rendered): Promise<{ out: string; answersFile: string }>;
+  /** The person left (Ctrl-C): stop the work still running for them now (key generation), so the process can end. */
+  cancel(): void;
 }
 
 /**
  * Render the plan for a folder and compare with what is there (nothing written). An earlier passwords.yml in
  * the folder keeps its secrets.
  */
-export async function renderForFolder(env: Env, session: Session, outDir: string): Promise<Rendered> {
+export async function renderForFolder(env: Env, session: Session, outDir: string, keys: RsaKeyGenerator = createRsaKeyGenerator()): Promise<Rendered> {
   if (!session.plan || !session.answers) throw new UserError(`not every question is answered: ${session.resolution.missing.join(', ')}`);
   const out = path.resolve(env.cwd, outDir);
   const passwordsFile = path.join(out, 'kolla', 'passwords.yml');
@@ -55,6 +59,8 @@ export async function renderForFolder(env: Env, session: Session, outDir: string
     existingPasswordsFile: passwordsFile,
     templates: await loadHostTemplates(env),
     outDir: out,
+    // New SSH keys are made in child processes: the wizard stays responsive and Ctrl-C ends at once.
+    random: randomWithKeys((bits) => keys.privateKeyPem(bits)),
   });
   return { files, writes: await compareWithDisk(env.files, out, files), secrets };
 }
@@ -69,6 +75,7 @@ export async function createInstaller(env: Env, options: InstallerOptions): Prom
   const { file, saved } = await loadAnswerSources(env, options);
   const vars = options.vars ?? env.vars;
   const checkFile = fileCheck(env);
+  const keys = createRsaKeyGenerator();
 
   const installer: Installer = {
     options,
@@ -98,7 +105,8 @@ export async function createInstaller(env: Env, options: InstallerOptions): Prom
       const text = body.includes('admin_password: null\n') ? body.replace(/^admin_password: null$/m, `${lines.join('\n')}\nadmin_password: null`) : body;
       return `# Cloud-in-a-Box answers, saved by the installer. Reproduce this install: ciab install --answers FILE\n${text}`;
     },
-    render: (session) => renderForFolder(env, session, options.out),
+    render: (session) => renderForFolder(env, session, options.out, keys),
+    cancel: () => keys.stop(),
     async write(session, rendered) {
       const out = path.resolve(env.cwd, options.out);
       const state = path.resolve(env.cwd, options.stateDir ?? '/etc/ciab');

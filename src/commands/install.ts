@@ -107,6 +107,8 @@ async function runInteractive(env: Env, installer: Installer, wizard: Promise<Wi
       return () => offs.forEach((off) => off());
     },
   });
+  // Keys still being generated for a render nobody waits for any more: end them, so the process ends now.
+  installer.cancel();
   const wrote = written as { out: string; answersFile: string } | null;
   if (outcome.status !== 'cancelled' && outcome.written !== undefined) return { ...outcome.written, secrets };
   if (wrote) throw new InterruptedError(`stopped — the configuration was written to ${wrote.out} and the answers to ${wrote.answersFile}; nothing else on this machine was changed`);
