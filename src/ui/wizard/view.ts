@@ -1,5 +1,7 @@
 // What the wizard shows, worked out from the WizardModel's view data and the answers given so far. Pure: no ink,
 // no I/O.
+import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 import type { DiskSelector } from '../../model/answers.js';
 import type { Disk } from '../../model/facts.js';
 import type { Rendered } from '../../model/files.js';
@@ -130,26 +132,17 @@ export function reviewItems(session: Session, rendered: Rendered | null): Review
   return [...checks, ...changes, ...files, { kind: 'save' }, { kind: 'continue' }];
 }
 
-/** Word-wrap plain text to a width (for counting rows and for help text). */
+/**
+ * Word-wrap text to a width in terminal columns (CJK and emoji take two, colour codes none), breaking a word only
+ * when it is wider than a whole row. For help and details that must never be cut off at the edge.
+ */
 export function wrapText(text: string, width: number): string[] {
-  const lines: string[] = [];
-  for (const paragraph of text.split('\n')) {
-    let line = '';
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      if (line === '') line = word;
-      else if (line.length + 1 + word.length <= width) line += ` ${word}`;
-      else {
-        lines.push(line);
-        line = word;
-      }
-      while (line.length > width) {
-        lines.push(line.slice(0, width));
-        line = line.slice(width);
-      }
-    }
-    lines.push(line);
-  }
-  return lines;
+  return text.split('\n').flatMap((paragraph) => wrapAnsi(paragraph.replace(/\s+/g, ' ').trim(), Math.max(1, width), { hard: true, trim: true }).split('\n'));
+}
+
+/** Terminal columns a text takes (colour codes excluded, wide characters counted twice). */
+export function displayWidth(text: string): number {
+  return stringWidth(text);
 }
 
 // eslint-disable-next-line no-control-regex
@@ -159,10 +152,7 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
-/** How many terminal rows a line takes when wrapped at this width. */
+/** How many terminal rows a line takes in ink's <Text wrap="wrap"> at this width (the same wrap-ansi call). */
 export function rowsOf(text: string, width: number): number {
-  const plain = stripAnsi(text);
-  if (plain.length <= width) return 1;
-  const indent = /^\s*/.exec(plain)![0];
-  return wrapText(plain.trim(), Math.max(10, width - indent.length)).length;
+  return wrapAnsi(text, Math.max(1, width), { trim: false, hard: true }).split('\n').length;
 }
