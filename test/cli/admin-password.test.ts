@@ -67,3 +67,18 @@ describe('a typed admin password', () => {
     expect(displayValue(question, null, session)).toBe('generated (kept in a 0600 file)');
   });
 });
+
+describe('typed secrets in plan --json', () => {
+  it('a proxy password is masked everywhere, kolla variables derived from the proxy URL included', async () => {
+    const file = path.join(dir, 'proxy.yaml');
+    writeFileSync(file, `${ANSWERS}proxy:\n  http: http://bob:Proxy-Secret-0815@proxy.lan:3128\n  https: http://bob:pw@proxy.lan:3128\n`);
+    const result = await runCiabInProcess(['plan', '--json', '--facts', facts, '--answers', file, '--state-dir', path.join(dir, 'proxy-state')], { host: 'server', cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.plan.kolla.container_http_proxy.value).toBe('http://bob:***@proxy.lan:3128');
+    expect(result.stdout).not.toContain('Proxy-Secret-0815');
+    expect(result.stdout).not.toContain(':pw@'); // a short one too, inside its URL
+    expect(result.stdout).not.toContain(TYPED);
+    expect(json.answers.network).toBeDefined(); // ordinary values untouched
+  });
+});
