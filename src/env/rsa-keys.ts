@@ -5,11 +5,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 
 // CommonJS through `node -e`: no file to find next to this module in dist/ or src/ (tests run both).
+// A child whose parent died (a kill, a closed terminal) ends itself: its parent id is no longer the one it was
+// given (passed in, since the parent may die before the child starts); SIGKILL
+// to itself, since a normal exit would wait for the key job running on its own thread pool.
 const CHILD_SCRIPT = `
-const { generateKeyPairSync } = require('node:crypto');
-const bits = Number(process.argv[1]);
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: 65537, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-process.stdout.write(privateKey);
+const { generateKeyPair } = require('node:crypto');
+const parent = Number(process.argv[2]);
+const watch = setInterval(() => { if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL'); }, 200);
+generateKeyPair('rsa', { modulusLength: Number(process.argv[1]), publicExponent: 65537, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }, (error, publicKey, privateKey) => {
+  clearInterval(watch);
+  if (error) { process.stderr.write(String(error)); process.exitCode = 1; return; }
+  process.stdout.write(privateKey);
+});
 `;
 
 export interface RsaKeyGenerator {
@@ -44,7 +51,7 @@ export function createRsaKeyGenerator(options: { parallel?: number } = {}): RsaK
     new Promise<string>((resolve, reject) => {
       if (stopped) return reject(new KeyGenerationStopped());
       active += 1;
-      const child = spawn(process.execPath, ['-e', CHILD_SCRIPT, String(bits)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['-e', CHILD_SCRIPT, String(bits), String(process.pid)], { stdio: ['ignore', 'pipe', 'pipe'] });
       children.add(child);
       let out = '';
       let err = '';

@@ -116,4 +116,25 @@ describe('RSA keys in child processes', () => {
     expect(code).toBe(130);
     expect(out).toContain('render ended: KeyGenerationStopped');
   }, 120_000);
+
+  it('a child whose parent is killed (kill -9, a closed terminal) ends itself within seconds', async () => {
+    const script = `
+      import { createRsaKeyGenerator } from ${JSON.stringify(path.join(ROOT, 'dist', 'env', 'rsa-keys.js'))};
+      const keys = createRsaKeyGenerator({ parallel: 2 });
+      for (let i = 0; i < 4; i++) keys.privateKeyPem(8192).catch(() => {});
+      const tick = setInterval(() => { if (keys.running.length === 2) { clearInterval(tick); process.stdout.write(keys.running.join(' ') + '\\n'); } }, 20);
+    `;
+    const parent = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!out.includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const pids = out.trim().split(' ').map(Number);
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) expect(alive(pid)).toBe(true);
+    parent.kill('SIGKILL');
+    const gone = Date.now() + 5000;
+    while (pids.some(alive) && Date.now() < gone) await new Promise((r) => setTimeout(r, 50));
+    expect(pids.filter(alive)).toEqual([]);
+  }, 90_000);
 });
