@@ -2,7 +2,6 @@
 // 4096-bit keys fill its four threads for 20-50 s on a loaded machine, file reads of the wizard queue behind them,
 // and a process that is done (Ctrl-C) cannot exit before the pool's running jobs end. A child is killed at once.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 
 // CommonJS through `node -e`: no file to find next to this module in dist/ or src/ (tests run both).
 // A child whose parent died (a kill, a closed terminal) ends itself: its parent id is no longer the one it was
@@ -35,9 +34,12 @@ export class KeyGenerationStopped extends Error {
   }
 }
 
-/** At most `parallel` children at a time (default: the CPU count, at most 4): more would only share the CPUs. */
+/**
+ * At most `parallel` children at a time. Default 4, as many as the libuv pool ran before: on a loaded machine
+ * fewer processes get a smaller share of the CPUs, so fewer would make the wait longer, not shorter.
+ */
 export function createRsaKeyGenerator(options: { parallel?: number } = {}): RsaKeyGenerator {
-  const parallel = Math.max(1, options.parallel ?? Math.min(4, availableParallelism()));
+  const parallel = Math.max(1, options.parallel ?? 4);
   const children = new Set<ChildProcess>();
   const queue: Array<() => void> = [];
   let stopped = false;
