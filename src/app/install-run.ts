@@ -25,6 +25,8 @@ export interface InstallRunInput {
   /** Host services the person agreed to stop (--stop-service), by name. */
   stopServices: string[];
   skipChecks: string[];
+  /** Secrets known in memory (the render's list, typed passwords), masked besides those read from the files. */
+  secrets?: readonly string[];
   sink: EventSink;
   resumeCommand: string;
   vars: Readonly<Record<string, string | undefined>>;
@@ -118,7 +120,7 @@ export async function runInstallPhases(input: InstallRunInput): Promise<InstallR
   // The wrapper runs the venv's pinned ansible-playbook, building the venv first on a fresh host (prepare-host).
   const ansiblePlaybook = resolveTool(input.vars, input.cwd, 'CIAB_ANSIBLE_PLAYBOOK', path.join(input.projectRoot, 'ansible', 'run-playbook.sh'));
   const callbackDir = resolveTool(input.vars, input.cwd, 'CIAB_CALLBACK_PLUGINS', path.join(input.projectRoot, 'ansible', 'callback_plugins'));
-  const secrets = collectSecrets(input.paths.configDir, input.answers);
+  const secrets = [...collectSecrets(input.paths.configDir, input.answers), ...(input.secrets ?? [])];
   const outcome = await runInstall({
     plan: input.plan,
     paths: input.paths,

@@ -11,11 +11,12 @@ import type { DeploymentPlan } from '../model/plan.js';
 import type { Profile } from '../model/profile.js';
 import { readYaml, type YamlSource } from '../model/yaml-input.js';
 import { buildPlan } from '../plan/build.js';
-import { CHECK_IDS, runAllChecks } from '../preflight/plan-checks.js';
+import { CHECK_IDS, runAllChecks, type FileCheck } from '../preflight/plan-checks.js';
+import { unreadableFileReason } from '../env/file-checks.js';
 import { applySkips, rankProfiles, type Ranking } from '../profiles/rank.js';
 import type { AnswerKey, FlatAnswers, QuestionContext } from '../model/questions.js';
 import { probeRegistryScheme } from '../detect/registry.js';
-import type { Session } from '../model/session.js';
+import type { AdminPasswordNote, Session } from '../model/session.js';
 import { loadHostFile } from './host-file.js';
 import { checkFolderFlag } from './write-files.js';
 import { inputName, loadKvmProbe, loadProfiles, readOptionalFile, readUserFile } from './inputs.js';
@@ -53,12 +54,23 @@ export async function loadAnswerSources(env: Env, options: SessionOptions): Prom
   if (options.answersFile !== undefined) {
     const text = await readUserFile(env, options.answersFile, 'the answers file');
     const { value, source } = readYaml(inputName(options.answersFile), text, AnswersFile);
-    sources.file = { values: value, source };
+    sources.file = { values: value, source, ...adminPasswordNote(value, text) };
   }
   const savedFile = path.join(options.stateDir ?? DEFAULT_STATE_DIR, 'answers.yaml');
   const savedText = await readOptionalFile(env, savedFile);
-  if (savedText !== null) sources.saved = { values: readYaml(savedFile, savedText, AnswersFile).value, file: savedFile };
+  if (savedText !== null) {
+    const values = readYaml(savedFile, savedText, AnswersFile).value;
+    sources.saved = { values, file: savedFile, ...adminPasswordNote(values, savedText) };
+  }
   return sources;
+}
+
+/** The note the installer writes above `admin_password: null` (see answersFileText), read back. */
+export const ADMIN_PASSWORD_NOTE = /^# admin_password: (typed|generated) at install;/m;
+
+function adminPasswordNote(values: AnswersFile, text: string): { adminPassword?: AdminPasswordNote } {
+  const match = values.admin_password == null ? ADMIN_PASSWORD_NOTE.exec(text) : null;
+  return match ? { adminPassword: match[1] as AdminPasswordNote } : {};
 }
 
 function checkSkipIds(skip: readonly string[], where: (id: string) => string): void {
@@ -76,7 +88,12 @@ export async function openSession(env: Env, options: SessionOptions): Promise<Se
   checkStdinUse(options);
   checkFolderFlag(options.stateDir, '--state-dir', env.cwd);
   const [facts, profiles, sources] = await Promise.all([loadFacts(env, options), loadProfiles(env, options.profilesDir), loadAnswerSources(env, options)]);
-  return planSession({ facts, profiles, sources, options: { vars: env.vars, ...options }, probes: await probeNetwork(env, sources) });
+  return planSession({ facts, profiles, sources, options: { vars: env.vars, ...options }, probes: await probeNetwork(env, sources), checkFile: fileCheck(env) });
+}
+
+/** The real look at a file the answers name, relative to the current folder. */
+export function fileCheck(env: Env): FileCheck {
+  return (file) => unreadableFileReason(path.resolve(env.cwd, file));
 }
 
 /** Network probes the answers' defaults need: the registry mirror's protocol, when a mirror is given and its protocol is not. */
@@ -88,16 +105,26 @@ export async function probeNetwork(env: Env, sources: AnswerSources): Promise<Qu
 }
 
 /** Everything after loading: pure, and what the benchmark times. */
-export function planSession(input: { facts: HostFacts; profiles: Profile[]; sources: AnswerSources; options: SessionOptions; probes?: QuestionContext['probes'] }): Session {
+export function planSession(input: {
+  facts: HostFacts;
+  profiles: Profile[];
+  sources: AnswerSources;
+  options: SessionOptions;
+  probes?: QuestionContext['probes'];
+  /** Looks at files the answers name (the offline bundle); without it such a file counts as unchecked. */
+  checkFile?: FileCheck;
+}): Session {
   const { facts, profiles, sources, options } = input;
   const fileSkips = sources.file?.values.skip_checks ?? [];
   checkSkipIds(options.skip ?? [], () => '--skip-check');
   if (sources.file) checkSkipIds(fileSkips, () => `${sources.file!.source.file}: skip_checks`);
   const skip = [...new Set([...(options.skip ?? []), ...fileSkips])];
   // The ranking needs the image source before the questions are resolved: take it in the one answer order.
+  const offlineBundle = givenAnswer(sources, 'images.offline_bundle') || null;
   const images = {
     registry: givenAnswer(sources, 'images.registry') || null,
-    offlineBundle: givenAnswer(sources, 'images.offline_bundle') || null,
+    offlineBundle,
+    offlineBundleProblem: offlineBundle && input.checkFile ? input.checkFile(offlineBundle) : undefined,
   };
   const ranking = rankProfiles(facts, profiles, { skip, images });
   const env = options.vars ?? {};
@@ -126,7 +153,7 @@ export function planSession(input: { facts: HostFacts; profiles: Profile[]; sour
     const cas = sources.file?.values.trust?.ca_certificates ?? [];
     if (cas.length > 0) answers.trust = { ca_certificates: cas.map((f) => path.resolve(path.dirname(sources.file!.source.file), f)) };
     plan = buildPlan(facts, profile, answers);
-    findings = applySkips(runAllChecks(facts, profile, plan), skip);
+    findings = applySkips(runAllChecks(facts, profile, plan, input.checkFile), skip);
   }
   return { facts, profiles, ranking, sources, skip, resolution, answers, plan, findings, profile };
 }

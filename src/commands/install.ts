@@ -48,7 +48,7 @@ export async function runInstall(env: Env, o: InstallCommandOptions): Promise<vo
   const wizard = loadWizard(env);
   wizard.catch(() => {});
   const installAfterWrite = !o.configureOnly && !o.facts;
-  const written = await runInteractive(env, await createInstaller(env, options), wizard, installAfterWrite);
+  const { secrets, ...written } = await runInteractive(env, await createInstaller(env, options), wizard, installAfterWrite);
   // After Confirm the wizard goes straight into the install, on the same terminal, from the answers just saved
   // (which is also what the resume command names). Recorded facts describe another machine: never run those.
   if (!installAfterWrite) return;
@@ -62,7 +62,8 @@ async function installFromAnswers(env: Env, o: InstallCommandOptions, written: {
   requireComplete(session);
   refuseIfBlocked(session, 'installing');
   const { runPhasesCommand } = await import('./run-install.js');
-  await runPhasesCommand(env, { plan: session.plan, answers: session.answers, facts: session.facts, skip: session.skip, configDir: written.out }, { ...o, answers: written.answersFile, out: written.out });
+  // The secrets the wizard rendered (its typed admin password among them) are masked in the run's logs and screen.
+  await runPhasesCommand(env, { plan: session.plan, answers: session.answers, facts: session.facts, skip: session.skip, configDir: written.out, secrets }, { ...o, answers: written.answersFile, out: written.out });
 }
 
 type WizardModule = typeof import('../ui/wizard/run-wizard.js');
@@ -95,14 +96,21 @@ async function hasSecrets(env: Env, installer: Installer): Promise<boolean> {
   return env.files.exists(path.join(path.resolve(env.cwd, installer.options.out), 'kolla', 'passwords.yml'));
 }
 
-async function runInteractive(env: Env, installer: Installer, wizard: Promise<WizardModule>, installAfterWrite: boolean): Promise<{ out: string; answersFile: string }> {
+async function runInteractive(env: Env, installer: Installer, wizard: Promise<WizardModule>, installAfterWrite: boolean): Promise<{ out: string; answersFile: string; secrets: string[] }> {
   const { runWizard } = await wizard;
   const { stdin, stdout, stderr } = env.terminal;
   // Remember a write, so that leaving the Done screen with Ctrl-C never claims that nothing was changed.
   const model = createWizardModel(installer, env.cwd);
   let written: { out: string; answersFile: string } | null = null;
+  let secrets: string[] = [];
   const outcome = await runWizard({
-    installer: { ...model, write: async (session, rendered) => (written = await model.write(session, rendered)) },
+    installer: {
+      ...model,
+      write: async (session, rendered) => {
+        secrets = rendered.secrets ?? [];
+        return (written = await model.write(session, rendered));
+      },
+    },
     saveAnswers: (file, text) => saveAnswersFile(env, file, text),
     hasSecrets: await hasSecrets(env, installer),
     installAfterWrite,
@@ -114,8 +122,10 @@ async function runInteractive(env: Env, installer: Installer, wizard: Promise<Wi
       return () => offs.forEach((off) => off());
     },
   });
+  // Keys still being generated for a render nobody waits for any more: end them, so the process ends now.
+  installer.cancel();
   const wrote = written as { out: string; answersFile: string } | null;
-  if (outcome.status !== 'cancelled' && outcome.written !== undefined) return outcome.written;
+  if (outcome.status !== 'cancelled' && outcome.written !== undefined) return { ...outcome.written, secrets };
   if (wrote) throw new InterruptedError(`stopped — the configuration was written to ${wrote.out} and the answers to ${wrote.answersFile}; nothing else on this machine was changed`);
   throw new InterruptedError('cancelled — nothing on this machine was changed');
 }
@@ -134,7 +144,7 @@ async function runUnattended(env: Env, installer: Installer, o: InstallCommandOp
   if (!o.configureOnly && !o.facts) {
     env.terminal.stderr.write(`Configuration written in ${written.out}; running the install.\n`);
     const { runPhasesCommand } = await import('./run-install.js');
-    await runPhasesCommand(env, { plan: session.plan, answers: session.answers, facts: session.facts, skip: session.skip, configDir: written.out }, { ...o, skipCheck: o.skipCheck });
+    await runPhasesCommand(env, { plan: session.plan, answers: session.answers, facts: session.facts, skip: session.skip, configDir: written.out, secrets: rendered.secrets }, { ...o, skipCheck: o.skipCheck });
     return;
   }
   if (o.json) {

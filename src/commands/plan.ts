@@ -1,6 +1,8 @@
 // `ciab plan` and `ciab preflight`: what fits this machine, what would change, what blocks.
 import { redactUrlPassword } from '../model/answers.js';
 import { BlockedError } from '../model/errors.js';
+import { adminPasswordHistory } from '../model/session.js';
+import { secretsFromProxyUrl } from '../run/redact.js';
 import { blockers, openSession, requireComplete, type Session, type SessionOptions } from '../app/session.js';
 import { QUESTIONS } from '../questions/definitions.js';
 import { toAnswersFile } from '../questions/resolve.js';
@@ -37,6 +39,29 @@ export function sessionOptions(o: PlanCommandOptions): SessionOptions {
 
 /** JSON form of a session: answers without secrets (the admin password left out, proxy passwords as ***). */
 export function sessionJson(session: Session) {
+  return maskTypedSecrets(sessionData(session), session);
+}
+
+/**
+ * Every string at any depth: the typed proxy passwords (also inside derived values like kolla's
+ * container_http_proxy) and the typed admin password masked, not only the answers' own proxy fields.
+ */
+function maskTypedSecrets<T>(data: T, session: Session): T {
+  const secrets = [session.resolution.answers.admin_password, ...[session.resolution.answers['proxy.http'], session.resolution.answers['proxy.https']].flatMap((url) => secretsFromProxyUrl(url))]
+    // Short ones would mask ordinary words ("lan"); inside a URL the pattern below masks them whatever their length.
+    .filter((s): s is string => typeof s === 'string' && s.length >= 6)
+    .sort((a, b) => b.length - a.length);
+  const mask = (text: string): string => secrets.reduce((t, secret) => t.split(secret).join('***'), text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@'));
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return mask(value);
+    if (Array.isArray(value)) return value.map(walk);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    return value;
+  };
+  return walk(data) as T;
+}
+
+function sessionData(session: Session) {
   const answers = toAnswersFile(session.resolution.answers, session.resolution.origins);
   const redact = <T extends { http?: string | null; https?: string | null }>(proxy: T | undefined) =>
     proxy && { ...proxy, http: redactUrlPassword(proxy.http ?? null), https: redactUrlPassword(proxy.https ?? null) };
@@ -87,7 +112,7 @@ export async function runPlan(env: Env, o: PlanCommandOptions): Promise<void> {
     } else {
       const origin = session.resolution.origins.profile;
       out.push(`Profile: ${session.profile.id} (${origin === 'computed' ? 'recommended for this machine' : `from the ${origin}`})`, '');
-      if (session.plan) out.push(...formatPlan(session.plan, style), '');
+      if (session.plan) out.push(...formatPlan(session.plan, style, { adminPassword: adminPasswordHistory(session).note }), '');
       if (session.resolution.missing.length > 0) {
         out.push(style.bold('Still to answer (no default on this machine)'), ...formatMissing(session.resolution.missing, QUESTIONS, style), '');
       }

@@ -79,7 +79,12 @@ function createSignalHub(env: Env): { onSignal(signal: SignalName, handler: () =
   };
 }
 
-export async function runPhasesCommand(env: Env, input: { plan: DeploymentPlan; answers: Answers; facts: HostFacts; skip: string[]; configDir: string }, flags: RunFlags): Promise<void> {
+export async function runPhasesCommand(
+  env: Env,
+  /** secrets: what the render just put into the files (renderFiles().secrets), masked besides passwords.yml's. */
+  input: { plan: DeploymentPlan; answers: Answers; facts: HostFacts; skip: string[]; configDir: string; secrets?: string[] },
+  flags: RunFlags,
+): Promise<void> {
   const useScreen = !flags.json && env.terminal.interactive;
   const hub = createSignalHub(env);
   let stopped = false;
@@ -133,6 +138,7 @@ export async function runPhasesCommand(env: Env, input: { plan: DeploymentPlan; 
         until: flags.until,
         stopServices: flags.stopService ?? [],
         skipChecks: input.skip,
+        secrets: input.secrets,
         sink,
         resumeCommand: resume,
         vars: env.vars,

@@ -28,4 +28,6 @@ export interface PlannedWrite {
 export interface Rendered {
   files: RenderedFile[];
   writes: PlannedWrite[];
+  /** Every secret value that went into the files (the renderer's list): for the run's redactor, never shown. */
+  secrets?: string[];
 }

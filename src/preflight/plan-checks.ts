@@ -12,11 +12,22 @@ const f = (id: string, severity: Finding['severity'], message: string, hint: str
 export interface ImageSource {
   registry: string | null;
   offlineBundle: string | null;
+  /**
+   * Why the offline bundle cannot be read (null: it can). Facts hold no files, so the caller looks and passes the
+   * answer in; undefined means nobody looked, and an unchecked bundle lifts nothing.
+   */
+  offlineBundleProblem?: string | null;
 }
 
 /** The uplink matters only when images come from the internet. */
 export function uplinkFinding(facts: HostFacts, images: ImageSource): Finding {
-  if (images.offlineBundle) return f('uplink', 'info', `images come from the offline bundle ${images.offlineBundle}`);
+  if (images.offlineBundle) {
+    const problem = images.offlineBundleProblem;
+    if (problem === null) return f('uplink', 'info', `images come from the offline bundle ${images.offlineBundle}`);
+    if (problem !== undefined) {
+      return f('uplink', 'block', `images.offline_bundle: ${images.offlineBundle} ${problem}, so the images cannot come from it`, 'give the path of a readable bundle file, or set images.offline_bundle: null and use the uplink or images.registry');
+    }
+  }
   if (images.registry) return f('uplink', 'info', `images come from the mirror ${images.registry}`);
   const up = facts.network.uplink;
   if (!up.checked) return f('uplink', 'warn', `the uplink to ${up.target || 'the image registry'} was not checked`, 'run without --no-uplink-check, or give images.registry / images.offline_bundle');
@@ -39,7 +50,7 @@ export function storageFinding(facts: HostFacts, profile: Profile, backend: stri
   return f('storage', 'warn', `${lost}: volumes go to ${backend === 'lvm-file' ? `a ${profile.storage.file_size_gib} GiB loop file on the root filesystem (slower, shares its space)` : backend}`, 'add a blank disk for better volume performance');
 }
 
-export function runPlanChecks(facts: HostFacts, plan: DeploymentPlan): Finding[] {
+export function runPlanChecks(facts: HostFacts, plan: DeploymentPlan, checkFile?: FileCheck): Finding[] {
   const out: Finding[] = [];
   const n = plan.network;
   const mgmt = parseCidr(plan.host.managementCidr);
@@ -83,7 +94,8 @@ export function runPlanChecks(facts: HostFacts, plan: DeploymentPlan): Finding[]
     out.push(f('capacity', 'warn', `only ${formatBytes(plan.compute.memoryForInstancesBytes)} RAM left for instances after the services`, 'add RAM or turn off optional services'));
   }
   out.push(...managementAddressFindings(facts, plan));
-  out.push(uplinkFinding(facts, { registry: plan.images.registry === 'quay.io' ? null : plan.images.registry, offlineBundle: plan.images.offlineBundle }));
+  const bundle = plan.images.offlineBundle;
+  out.push(uplinkFinding(facts, { registry: plan.images.registry === 'quay.io' ? null : plan.images.registry, offlineBundle: bundle, offlineBundleProblem: bundle && checkFile ? checkFile(bundle) : undefined }));
   return out;
 }
 
@@ -121,6 +133,9 @@ export const CHECK_IDS: readonly string[] = [
   'static-address',
 ];
 
-export function runAllChecks(facts: HostFacts, profile: Profile, plan: DeploymentPlan): Finding[] {
-  return [...runHostChecks(facts, profile), ...runPlanChecks(facts, plan)];
+/** Why a file the answers name cannot be read, or null when it can: passed in by the caller that may look. */
+export type FileCheck = (file: string) => string | null;
+
+export function runAllChecks(facts: HostFacts, profile: Profile, plan: DeploymentPlan, checkFile?: FileCheck): Finding[] {
+  return [...runHostChecks(facts, profile), ...runPlanChecks(facts, plan, checkFile)];
 }

@@ -29,7 +29,7 @@
 // scalar; yaml.safe_load gives the same string for both (a test checks it with Python).
 //
 // Error messages name the key and the problem, never a value.
-import { createHmac, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { createHmac, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, YAMLMap, type Node } from 'yaml';
 import { UserError } from '../model/errors.js';
 import type { RenderedFile } from '../model/files.js';
@@ -269,6 +269,16 @@ export function generateSshKeyPair(bits = RSA_BITS): Promise<SshKeyPair> {
       });
     });
   });
+}
+
+/** A key pair from a PKCS8 PEM private key made elsewhere (a child process), formatted like generateSshKeyPair. */
+export function sshKeyPairFromPrivatePem(privateKeyPem: string): SshKeyPair {
+  return { private_key: privateKeyPem, public_key: opensshRsaPublicKey(createPublicKey(privateKeyPem)) };
+}
+
+/** node:crypto's randomness, with the RSA keys made by `privateKeyPem` (e.g. env/rsa-keys.ts: off this process). */
+export function randomWithKeys(privateKeyPem: (bits: number) => Promise<string>): RandomSource {
+  return { bytes: (n) => randomBytes(n), sshKeyPair: async () => sshKeyPairFromPrivatePem(await privateKeyPem(RSA_BITS)) };
 }
 
 function generateValue(kind: Exclude<PasswordKind, 'ssh' | 'blank'>, random: RandomSource): string {

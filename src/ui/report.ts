@@ -42,13 +42,14 @@ export function formatMissing(missing: readonly AnswerKey[], questions: readonly
   });
 }
 
-export function formatPlan(plan: DeploymentPlan, style: Style): string[] {
+/** adminPassword: what an earlier install's saved answers say about a null admin password (typed / generated then). */
+export function formatPlan(plan: DeploymentPlan, style: Style, options: { adminPassword?: 'typed' | 'generated' | null } = {}): string[] {
   const n = plan.network;
   const s = plan.storage;
   const lines = [
     style.bold(`Plan: ${plan.profile.title} cloud (OpenStack ${plan.release.openstack}, kolla-ansible ${plan.release.kollaAnsible})`),
     `  APIs        ${n.tls ? 'https' : 'http'}://${n.vip}${n.haproxy ? ` (VIP on ${plan.host.managementInterface})` : ` (the IP of ${plan.host.managementInterface}, no load balancer)`}`,
-    `  Dashboard   ${n.tls ? 'https' : 'http'}://${n.vip}/   user admin, password ${plan.adminPassword === 'generated' ? 'generated and saved 0600' : 'as given'}`,
+    `  Dashboard   ${n.tls ? 'https' : 'http'}://${n.vip}/   user admin, password ${plan.adminPassword === 'given' ? 'as given' : options.adminPassword ? `${options.adminPassword} at install, kept 0600 in passwords.yml` : 'generated and saved 0600'}`,
     `  Floating    ${n.floating.start}–${n.floating.end} in ${n.floating.cidr}, gateway ${n.floating.gateway}, ${n.access === 'local' ? `local to this machine (bridge ${n.localBridge?.bridge})` : `on the LAN via ${n.externalInterface}`}`,
     `  Compute     nova on ${plan.compute.virtType}${plan.compute.virtType === 'qemu' ? ' (software emulation: slow)' : ''}; about ${plan.compute.vcpusForInstances ?? '?'} vCPU and ${formatBytes(plan.compute.memoryForInstancesBytes)} RAM for instances`,
     `  Volumes     ${s.backend === 'none' ? 'none' : `${s.backend}${s.volumeGroup ? `, volume group ${s.volumeGroup}` : ''}${s.disks.length ? ` on ${s.disks.map((d) => d.path).join(', ')}` : ''}${s.file ? ` in ${s.file.path}` : ''}, ${formatBytes(s.capacityBytes)}`}`,

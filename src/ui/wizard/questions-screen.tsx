@@ -7,7 +7,7 @@ import type { Session } from '../../model/session.js';
 import type { FlatAnswers } from '../../model/questions.js';
 import { bodyHeight, Frame, useStyle, WindowList, type Size } from './frame.js';
 import type { WizardState } from './state.js';
-import { questionRows, readDraft, wrapText, type DiskRow, type QuestionRow } from './view.js';
+import { displayWidth, questionRows, readDraft, wrapText, type DiskRow, type QuestionRow } from './view.js';
 
 export interface QuestionsScreenProps {
   installer: Installer;
@@ -17,7 +17,8 @@ export interface QuestionsScreenProps {
   size: Size;
 }
 
-const HELP_ROWS = 2;
+/** Rows the list keeps at least; help and details take the rest, whole (never cut off mid-sentence). */
+const MIN_LIST_ROWS = 4;
 
 function rowText(row: QuestionRow, style: ReturnType<typeof useStyle>): string {
   const icon = row.missing ? style.warn('?') : style.ok(style.icon.ok);
@@ -36,7 +37,12 @@ function QuestionList({ installer, session, given, state, size }: QuestionsScree
   const current = rows[state.cursor];
   const list = [...rows.map((r) => rowText(r, style)), missing > 0 ? style.dim(`→ Continue to the review (answer the ${missing} open question${missing > 1 ? 's' : ''} first)`) : style.ok('→ Continue to the review')];
   const found = missing > 0 ? style.warn(`${style.icon.warn} ${missing} question${missing > 1 ? 's' : ''} without a default on this machine`) : `${style.ok(style.icon.ok)} every question has an answer: change only what matters to you`;
-  const help = current ? wrapText(current.question.help, size.columns - 2).slice(0, HELP_ROWS) : [`Go on to see every change this machine will see and the files that will be written.`];
+  const width = size.columns - 2;
+  // A row too wide for the screen (a long disk id, which disk is wiped) is shown whole under the list.
+  const full = current ? `${current.question.title}: ${current.missing ? 'needs an answer' : current.value}${current.origin ? ` (${current.origin})` : ''}` : '';
+  const detail = current && displayWidth(rowText(current, style)) > width ? wrapText(full, width) : [];
+  const help = [...detail, ...wrapText(current ? current.question.help : 'Go on to see every change this machine will see and the files that will be written.', width)];
+  const listHeight = Math.max(MIN_LIST_ROWS, bodyHeight(size) - help.length - 2);
   return (
     <Frame
       step="questions"
@@ -46,11 +52,11 @@ function QuestionList({ installer, session, given, state, size }: QuestionsScree
       keys="↑↓ move · Enter change the answer · Tab/→ review · Esc/← back · Ctrl-C quit"
     >
       <Text wrap="truncate-end">{found}</Text>
-      <WindowList rows={list} cursor={state.cursor} height={bodyHeight(size) - HELP_ROWS - 2} />
+      <WindowList rows={list} cursor={state.cursor} height={listHeight} />
       <Text wrap="truncate-end">{style.dim('─'.repeat(Math.min(size.columns, 80)))}</Text>
       {help.map((line, i) => (
-        <Text key={i} wrap="truncate-end">
-          {style.dim(line)}
+        <Text key={i} wrap="wrap">
+          {i < detail.length ? line : style.dim(line)}
         </Text>
       ))}
     </Frame>
@@ -73,7 +79,7 @@ function QuestionEditor({ installer, session, state, size }: QuestionsScreenProp
     input = <WindowList rows={rows} cursor={state.editCursor} height={Math.max(3, body - help.length - 2)} />;
     keys = '↑↓ choose · Enter accept · Esc cancel · Ctrl-C quit';
   } else if (question.kind === 'disks') {
-    input = <DiskTable installer={installer} session={session} state={state} height={Math.max(4, body - Math.min(help.length, 3) - 5)} />;
+    input = <DiskTable installer={installer} session={session} state={state} width={size.columns} height={Math.max(MIN_LIST_ROWS + 2, body - help.length - 1)} />;
     keys = state.confirmWipe ? 'type the device name · Enter confirm · Esc leave the disk alone' : '↑↓ move · Space tick/untick · Enter accept · Esc cancel';
   } else {
     const { problem } = readDraft(installer, session, question, state.draft);
@@ -86,17 +92,17 @@ function QuestionEditor({ installer, session, state, size }: QuestionsScreenProp
           {shown}
           {'█'}
         </Text>
-        <Text wrap="truncate-end">
+        <Text wrap="wrap">
           {problem ? style.bad(`${style.icon.block} ${problem}`) : style.ok(`${style.icon.ok} ${state.draft.trim() === '' && empty ? empty : 'looks right'}`)}
         </Text>
-        {question.example ? <Text wrap="truncate-end">{style.dim(`e.g. ${question.example}`)}</Text> : null}
+        {question.example ? <Text wrap="wrap">{style.dim(`e.g. ${question.example}`)}</Text> : null}
       </Box>
     );
   }
   return (
     <Frame step="questions" title={`${question.title}  ${style.dim(`(${question.key})`)}`} size={size} notice={state.notice} keys={keys}>
-      {help.slice(0, question.kind === 'disks' ? 3 : help.length).map((line, i) => (
-        <Text key={i} wrap="truncate-end">
+      {help.map((line, i) => (
+        <Text key={i} wrap="wrap">
           {style.dim(line)}
         </Text>
       ))}
@@ -113,7 +119,7 @@ function diskDetail(row: DiskRow | undefined, picked: number): string {
   return `${picked} ticked · ${row.disk.path}: ${what}`;
 }
 
-function DiskTable({ installer, session, state, height }: { installer: Installer; session: Session; state: QuestionsScreenProps['state']; height: number }) {
+function DiskTable({ installer, session, state, width, height }: { installer: Installer; session: Session; state: QuestionsScreenProps['state']; width: number; height: number }) {
   const style = useStyle();
   const rows = installer.diskRows(session.facts.disks);
   const lines = rows.map((r) => {
@@ -124,21 +130,28 @@ function DiskTable({ installer, session, state, height }: { installer: Installer
     return `${head} ${style.ok(`${style.icon.ok} blank`.padEnd(14))} ${r.summary}`;
   });
   const confirming = rows.find((r) => r.ref === state.confirmWipe);
+  // Which disk is wiped and why is said in whole rows under the table; the table gets what is left.
+  const warning = confirming ? wrapText(`${style.icon.warn} Everything on ${confirming.disk.path} is destroyed (${confirming.disk.reasons.map((r) => r.message).join('; ')}).`, width) : [];
+  const detail = confirming ? [] : wrapText(diskDetail(rows[state.editCursor], state.picked.length), width);
+  const listHeight = Math.max(3, height - warning.length - detail.length - (confirming ? 1 : 0));
   return (
     <Box flexDirection="column">
-      <WindowList rows={lines} cursor={state.editCursor} height={height} />
+      <WindowList rows={lines} cursor={state.editCursor} height={listHeight} />
+      {warning.map((line, i) => (
+        <Text key={`w${i}`} wrap="wrap">
+          {style.bad(line)}
+        </Text>
+      ))}
       {confirming ? (
-        <Box flexDirection="column">
-          <Text wrap="wrap">
-            {style.bad(`${style.icon.warn} Everything on ${confirming.disk.path} is destroyed (${confirming.disk.reasons.map((r) => r.message).join('; ')}).`)}
-          </Text>
-          <Text wrap="truncate-start">
-            Type {style.bold(confirming.disk.name)} to wipe it: {state.draft}█
-          </Text>
-        </Box>
-      ) : (
-        <Text wrap="truncate-end">{style.dim(diskDetail(rows[state.editCursor], state.picked.length))}</Text>
-      )}
+        <Text wrap="truncate-start">
+          Type {style.bold(confirming.disk.name)} to wipe it: {state.draft}█
+        </Text>
+      ) : null}
+      {detail.map((line, i) => (
+        <Text key={`d${i}`} wrap="wrap">
+          {style.dim(line)}
+        </Text>
+      ))}
     </Box>
   );
 }

@@ -90,10 +90,15 @@ export function ReviewScreen({ session, rendered, renderError, generatingSecrets
   const changes = items.filter((i) => i.kind === 'change').length;
   const files = items.filter((i) => i.kind === 'file').length;
   const blocks = items.filter((i) => i.kind === 'check' && i.severity === 'block' && !i.skipped).length;
-  const found = `${changes} changes to this machine when the install runs · ${files} files to write in ${out}${blocks ? style.bad(` · ${style.icon.block} ${blocks} blocking`) : ''}`;
+  // The target folder on a row of its own: a long path wraps whole instead of being cut at the edge.
+  const found = `${changes} changes to this machine when the install runs · ${files} files to write in\n${out}${blocks ? style.bad(` · ${style.icon.block} ${blocks} blocking`) : ''}`;
+  const width = size.columns - 2;
+  // The target folder and the detail (which disk, which file) wrap whole; the list gets the rows left.
+  const foundLines = wrapText(found, width);
   const detail = state.saving
-    ? [`Save the answers file as: ${state.draft}█`, style.dim('Enter saves · Esc cancels. A relative path is taken from the current folder.')]
-    : wrapText(itemDetail(items[state.cursor], out), size.columns - 2).slice(0, DETAIL_ROWS);
+    ? [`Save the answers file as: ${state.draft}█`, ...wrapText('Enter saves · Esc cancels. A relative path is taken from the current folder.', width).map((l) => style.dim(l))]
+    : wrapText(itemDetail(items[state.cursor], out), width);
+  const listHeight = Math.max(DETAIL_ROWS, body - foundLines.length - detail.length - 1);
   return (
     <Frame
       step="review"
@@ -102,12 +107,16 @@ export function ReviewScreen({ session, rendered, renderError, generatingSecrets
       notice={state.notice}
       keys={state.saving ? 'type a path · Enter save · Esc cancel' : '↑↓ move · Enter view/act · s save answers · Tab/→ confirm · Esc/← back'}
     >
-      <Text wrap="truncate-end">{found}</Text>
-      <WindowList rows={items.map((i) => itemText(i, style, state.savedTo))} cursor={state.cursor} height={body - DETAIL_ROWS - 2} />
+      {foundLines.map((line, i) => (
+        <Text key={`f${i}`} wrap="wrap">
+          {line}
+        </Text>
+      ))}
+      <WindowList rows={items.map((i) => itemText(i, style, state.savedTo))} cursor={state.cursor} height={listHeight} />
       <Text wrap="truncate-end">{style.dim('─'.repeat(Math.min(size.columns, 80)))}</Text>
       <Box flexDirection="column">
         {detail.map((line, i) => (
-          <Text key={i} wrap="truncate-end">
+          <Text key={i} wrap={state.saving && i === 0 ? 'truncate-start' : 'wrap'}>
             {line}
           </Text>
         ))}

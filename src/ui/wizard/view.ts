@@ -1,10 +1,12 @@
 // What the wizard shows, worked out from the WizardModel's view data and the answers given so far. Pure: no ink,
 // no I/O.
+import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 import type { DiskSelector } from '../../model/answers.js';
 import type { Disk } from '../../model/facts.js';
 import type { Rendered } from '../../model/files.js';
 import type { AnswerKey, FlatAnswers, Question } from '../../model/questions.js';
-import type { Session } from '../../model/session.js';
+import { adminPasswordHistory, type Session } from '../../model/session.js';
 import type { DiskRow, WizardModel as Installer } from '../../model/wizard.js';
 
 export const STEPS = ['hardware', 'profile', 'questions', 'review', 'confirm'] as const;
@@ -62,7 +64,12 @@ export function diskLabel(ref: string, disks: readonly Disk[]): string {
 }
 
 export function displayValue(question: Question, value: unknown, session: Session): string {
-  if (question.kind === 'password') return value === null || value === undefined ? 'generated (kept in a 0600 file)' : '•'.repeat(8);
+  if (question.kind === 'password') {
+    if (value !== null && value !== undefined) return '•'.repeat(8);
+    // An earlier install's note says what the saved null stands for: never call a typed password generated.
+    const { note } = question.key === 'admin_password' ? adminPasswordHistory(session) : { note: null };
+    return note ? `${note} at install (kept 0600 in passwords.yml)` : 'generated (kept in a 0600 file)';
+  }
   if (question.key === 'storage.disks') {
     const disks = (value as DiskSelector[] | undefined) ?? [];
     const wipe = (session.resolution.answers['storage.wipe'] ?? []).map((w) => diskLabel(w, session.facts.disks));
@@ -125,26 +132,17 @@ export function reviewItems(session: Session, rendered: Rendered | null): Review
   return [...checks, ...changes, ...files, { kind: 'save' }, { kind: 'continue' }];
 }
 
-/** Word-wrap plain text to a width (for counting rows and for help text). */
+/**
+ * Word-wrap text to a width in terminal columns (CJK and emoji take two, colour codes none), breaking a word only
+ * when it is wider than a whole row. For help and details that must never be cut off at the edge.
+ */
 export function wrapText(text: string, width: number): string[] {
-  const lines: string[] = [];
-  for (const paragraph of text.split('\n')) {
-    let line = '';
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      if (line === '') line = word;
-      else if (line.length + 1 + word.length <= width) line += ` ${word}`;
-      else {
-        lines.push(line);
-        line = word;
-      }
-      while (line.length > width) {
-        lines.push(line.slice(0, width));
-        line = line.slice(width);
-      }
-    }
-    lines.push(line);
-  }
-  return lines;
+  return text.split('\n').flatMap((paragraph) => wrapAnsi(paragraph.replace(/\s+/g, ' ').trim(), Math.max(1, width), { hard: true, trim: true }).split('\n'));
+}
+
+/** Terminal columns a text takes (colour codes excluded, wide characters counted twice). */
+export function displayWidth(text: string): number {
+  return stringWidth(text);
 }
 
 // eslint-disable-next-line no-control-regex
@@ -154,10 +152,7 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
-/** How many terminal rows a line takes when wrapped at this width. */
+/** How many terminal rows a line takes in ink's <Text wrap="wrap"> at this width (the same wrap-ansi call). */
 export function rowsOf(text: string, width: number): number {
-  const plain = stripAnsi(text);
-  if (plain.length <= width) return 1;
-  const indent = /^\s*/.exec(plain)![0];
-  return wrapText(plain.trim(), Math.max(10, width - indent.length)).length;
+  return wrapAnsi(text, Math.max(1, width), { trim: false, hard: true }).split('\n').length;
 }
