@@ -52,17 +52,23 @@ export async function runInstall(env: Env, o: InstallCommandOptions): Promise<vo
   // After Confirm the wizard goes straight into the install, on the same terminal, from the answers just saved
   // (which is also what the resume command names). Recorded facts describe another machine: never run those.
   if (!installAfterWrite) return;
-  await installFromAnswers(env, o, written);
+  await installFromAnswers(env, o, written, secrets);
 }
 
 /** Run the phases for a configuration already written, planned from its answers file (no render, no write). */
-async function installFromAnswers(env: Env, o: InstallCommandOptions, written: { out: string; answersFile: string }): Promise<void> {
+async function installFromAnswers(
+  env: Env,
+  o: InstallCommandOptions,
+  written: { out: string; answersFile: string },
+  secrets?: string[],
+): Promise<void> {
   const fromFile = await createInstaller(env, installerOptions({ ...o, answers: written.answersFile }));
   const session = fromFile.evaluate({});
   requireComplete(session);
   refuseIfBlocked(session, 'installing');
   const { runPhasesCommand } = await import('./run-install.js');
-  // The secrets the wizard rendered (its typed admin password among them) are masked in the run's logs and screen.
+  // The secrets the wizard rendered (its typed admin password among them) are masked in the run's logs and screen;
+  // a follower of another terminal's run reads events that run already redacted.
   await runPhasesCommand(env, { plan: session.plan, answers: session.answers, facts: session.facts, skip: session.skip, configDir: written.out, secrets }, { ...o, answers: written.answersFile, out: written.out });
 }
 
