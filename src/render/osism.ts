@@ -18,6 +18,11 @@
 //     the role groups generic, manager, monitoring, control, compute, network, ceph-control, ceph-resource.
 //     Extension-less names also matter to plain ansible: it ignores *.ini files inside an inventory directory.
 //   * OSISM's docs recommend network interfaces in the inventory (host_vars), not in the environment files.
+//   * What a manager bootstrap and `osism apply` read (DEPLOY-AUDIT O1, O2): gilt.yml in the root (generics README);
+//     the manager's run.sh plays with `-i hosts` and -e @ each of {../,}{images,configuration,secrets}.yml and
+//     --vault-password-file .vault_pass; its configuration_git_version must name the checked-out branch;
+//     osism-ansible's runners need environments/generic and pass environments/.vault_pass and each environment's
+//     images.yml. run.sh, the manager's images.yml and ansible.cfg are OSISM's own: gilt overlay brings them.
 import { createHash, createHmac, createPrivateKey, createPublicKey } from 'node:crypto';
 import { Document, type Pair, type Scalar, YAMLMap } from 'yaml';
 import type { RenderedFile } from '../model/files.js';
