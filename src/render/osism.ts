@@ -18,6 +18,11 @@
 //     the role groups generic, manager, monitoring, control, compute, network, ceph-control, ceph-resource.
 //     Extension-less names also matter to plain ansible: it ignores *.ini files inside an inventory directory.
 //   * OSISM's docs recommend network interfaces in the inventory (host_vars), not in the environment files.
+//   * What a manager bootstrap and `osism apply` read (DEPLOY-AUDIT O1, O2): gilt.yml in the root (generics README);
+//     the manager's run.sh plays with `-i hosts` and -e @ each of {../,}{images,configuration,secrets}.yml and
+//     --vault-password-file .vault_pass; its configuration_git_version must name the checked-out branch;
+//     osism-ansible's runners need environments/generic and pass environments/.vault_pass and each environment's
+//     images.yml. run.sh, the manager's images.yml and ansible.cfg are OSISM's own: gilt overlay brings them.
 import { createHash, createHmac, createPrivateKey, createPublicKey } from 'node:crypto';
 import { Document, type Pair, type Scalar, YAMLMap } from 'yaml';
 import type { RenderedFile } from '../model/files.js';
@@ -49,6 +54,21 @@ const OSISM_MANAGER_FOR: Readonly<Record<string, string>> = {
   '2025.1': '10.2.0',
   '2025.2': '10.2.0',
 };
+
+/**
+ * The osism/generics tag gilt overlays the manager's generic files from: what osism/release @a4a0226 pins in both
+ * 10.2.0/base.yml and latest/openstack-2026.1.yml (generics_version). OSISM's set-versions step rewrites it to the
+ * manager_version's own pin during `gilt overlay`.
+ */
+export const OSISM_GENERICS_VERSION = 'v0.20260808.0';
+
+/** Where OSISM's manager checks the configuration repository out (osism/cloud-in-a-box, osism/testbed). */
+export const OSISM_CONFIGURATION_DIRECTORY = '/opt/configuration';
+/** The branch the tree is meant to be committed on: the manager's run.sh refuses any other checkout. */
+export const OSISM_CONFIGURATION_BRANCH = 'main';
+
+/** Environments OSISM's runners require even when they hold nothing (osism-ansible run-generic.sh; custom plays). */
+export const OSISM_EMPTY_ENVIRONMENTS = ['generic', 'custom'] as const;
 
 /** The role groups OSISM's inventory uses; the service groups of osism/generics hang off these. */
 export const OSISM_ROLE_GROUPS = ['generic', 'manager', 'monitoring', 'control', 'compute', 'network'] as const;
@@ -193,6 +213,7 @@ interface Derived {
   operator: { privateKey: string; publicKey: string };
   araPassword: string;
   araMariadbPassword: string;
+  vaultPassword: string;
 }
 
 function deriveSecrets(plan: DeploymentPlan, secrets: OsismSecrets): Derived {
@@ -201,6 +222,7 @@ function deriveSecrets(plan: DeploymentPlan, secrets: OsismSecrets): Derived {
     operator: ed25519KeyPair(derive('operator-ssh-key'), derive('operator-ssh-checkint').readUInt32BE(0), `operator@${plan.host.hostname}`),
     araPassword: derivedPassword(derive, 'ara_password'),
     araMariadbPassword: derivedPassword(derive, 'ara_server_mariadb_password'),
+    vaultPassword: derivedPassword(derive, 'vault_pass', 48),
   };
 }
 
@@ -328,12 +350,138 @@ function managerConfiguration(plan: DeploymentPlan): string {
         ],
       },
       {
+        title: 'listener',
+        notes: [
+          'the manager listens to the cloud\'s RabbitMQ for notifications; the manager\'s inventory is its own',
+          '(environments/manager/hosts), so the brokers are listed by address, not by group',
+        ],
+        entries: [
+          { key: 'manager_listener_broker_hosts', value: [plan.host.managementIp], comment: 'RabbitMQ runs on this node' },
+          { key: 'manager_listener_broker_username', value: 'openstack', comment: 'kolla\'s RabbitMQ user (rabbitmq_user); its password is in secrets.yml' },
+        ],
+      },
+      {
+        title: 'configuration',
+        notes: [
+          'where the manager gets this repository from: set the git_* keys to the repository you push this tree to.',
+          'The manager\'s run.sh refuses to run unless the checked-out branch is configuration_git_version.',
+        ],
+        entries: [
+          { key: 'configuration_directory', value: OSISM_CONFIGURATION_DIRECTORY, comment: 'where the manager checks the repository out' },
+          { key: 'configuration_type', value: 'git' },
+          { key: 'configuration_git_version', value: OSISM_CONFIGURATION_BRANCH, comment: 'the branch to commit this tree on' },
+          {
+            key: 'configuration_git_host',
+            value: 'git.invalid',
+            comment: 'NOT SET: the git server that holds this tree (".invalid" never resolves, so a forgotten value fails loudly)',
+          },
+          { key: 'configuration_git_port', value: 22 },
+          { key: 'configuration_git_protocol', value: 'ssh' },
+          { key: 'configuration_git_username', value: 'git' },
+          { key: 'configuration_git_repository', value: `osism/${plan.host.hostname}.git`, comment: 'its path on that server' },
+        ],
+      },
+      {
         title: 'ceph',
         notes: ['no Ceph on this box'],
         entries: [],
       },
     ],
   );
+}
+
+function managerSecrets(plan: DeploymentPlan, secrets: OsismSecrets): string {
+  const rabbit = secrets.passwords.rabbitmq_password;
+  if (typeof rabbit !== 'string' || rabbit === '') throw new Error('passwords.yml has no rabbitmq_password: the passwords must be rendered before the OSISM repository');
+  return yamlFile(
+    [`OSISM manager secrets for ${plan.host.hostname}. Encrypt before committing: ansible-vault encrypt environments/manager/secrets.yml`],
+    [
+      {
+        title: 'listener',
+        entries: [{ key: 'manager_listener_broker_password', value: rabbit, comment: 'kolla\'s rabbitmq_password: the listener logs in as the openstack user' }],
+      },
+    ],
+  );
+}
+
+/** The manager's own inventory: run.sh runs every manager play with `-i hosts` from environments/manager. */
+function managerHosts(plan: DeploymentPlan): string {
+  return [
+    '# The OSISM manager node, written by Cloud-in-a-Box. The manager plays (environments/manager/run.sh) read',
+    '# this file, not inventory/: its variables are in host_vars/ next to it.',
+    '[manager]',
+    plan.host.hostname,
+    '',
+  ].join('\n');
+}
+
+function managerHostVars(plan: DeploymentPlan): string {
+  const { host } = plan;
+  return yamlFile(
+    [`The manager node ${host.hostname} as the manager's own plays see it.`],
+    [
+      {
+        title: 'node',
+        entries: [
+          { key: 'ansible_host', value: host.managementIp, comment: 'where the manager bootstrap reaches this node' },
+          { key: 'internal_address', value: host.managementIp },
+          { key: 'internal_interface', value: host.managementInterface, comment: 'the manager\'s services listen here' },
+        ],
+      },
+    ],
+  );
+}
+
+/** An environment file with nothing of ours in it yet: OSISM's runners pass it with -e @FILE, so it must exist. */
+function placeholderYaml(what: string): string {
+  return yamlFile([what, 'Nothing of this cloud belongs here yet; OSISM requires the file (an empty one does not load).'], []);
+}
+
+function kollaImages(plan: DeploymentPlan): string {
+  return yamlFile(
+    [
+      `kolla image versions for the cloud on ${plan.host.hostname}. OSISM passes this file to every kolla-ansible run (-e @images.yml).`,
+    ],
+    [
+      {
+        title: 'release',
+        notes: [
+          'osism/defaults mirrors an older kolla-ansible (openstack_release 2025.2 in all/001-kolla-defaults.yml):',
+          `pin the release this box runs, so kolla's image tags (openstack_tag) name ${plan.release.openstack} images.`,
+          'OSISM\'s per-service tags (kolla_<service>_version) come from its release once it ships this OpenStack release.',
+        ],
+        entries: [{ key: 'openstack_release', value: plan.release.openstack, comment: `what kolla-ansible ${plan.release.kollaAnsible} deployed here` }],
+      },
+    ],
+  );
+}
+
+/** gilt pulls OSISM's generic manager files (run.sh, images.yml, ansible.cfg, requirements) into the tree. */
+function giltFile(): string {
+  const doc = new Document([
+    {
+      git: 'https://github.com/osism/generics.git',
+      version: OSISM_GENERICS_VERSION,
+      files: [
+        { src: 'gilt.yml', dst: './gilt.yml' },
+        { src: 'requirements.txt', dst: './requirements.txt' },
+        { src: 'Makefile', dst: './Makefile' },
+        { src: 'environments/manager/run.sh', dst: 'environments/manager/run.sh' },
+        { src: 'environments/manager/images.yml', dst: 'environments/manager/images.yml' },
+        { src: 'environments/manager/ansible.cfg', dst: 'environments/manager/ansible.cfg' },
+        { src: 'environments/manager/requirements.*', dst: 'environments/manager/' },
+        { src: 'src/render-images.py', dst: 'environments/manager/', post_commands: ['python3 render-images.py', 'rm render-images.py'] },
+        { src: 'src/set-versions.py', dst: 'environments/', post_commands: ['python3 set-versions.py', 'rm set-versions.py'] },
+      ],
+    },
+  ]);
+  doc.commentBefore = [
+    ' gilt overlay: OSISM\'s generic files for the manager, pinned to the osism/generics tag of the OSISM release',
+    ' this tree was written for. Run `MANAGER_VERSION=<manager_version> gilt overlay` in the repository root;',
+    ' its set-versions step moves `version` to that release\'s own pin. The files it brings overwrite the',
+    ' placeholders Cloud-in-a-Box wrote (environments/manager/images.yml).',
+  ].join('\n');
+  return `---\n${doc.toString({ lineWidth: 0 })}`;
 }
 
 /** Values the plan leaves to kolla's defaults but OSISM's defaults would change: set back to what runs here. */
@@ -357,6 +505,15 @@ function osismCorrections(plan: DeploymentPlan): Entry[] {
     'cinder, designate and others: enable it when a second control node joins',
   ].join('\n'));
   add('kolla_enable_tls_external', plan.network.tls, plan.network.tls ? 'HTTPS for users, as deployed' : 'plain HTTP, as deployed; OSISM turns external TLS on by default');
+  // OSISM's defaults (osism/defaults all/099-kolla.yml @212d64d) that kolla-ansible 2026.1 leaves off or ties to
+  // Prometheus: each would add or drop a container or an API extension here (DEPLOY-AUDIT W11).
+  add('enable_mariabackup', false, 'no MariaDB backup container here; OSISM turns mariabackup on by default');
+  add('enable_neutron_port_forwarding', false, 'no floating IP port forwarding here; OSISM turns it on by default');
+  add('enable_neutron_qos', false, 'no neutron QoS extension here; OSISM turns it on by default');
+  add('horizon_backend_database', false, 'Horizon keeps its sessions in memcached here; OSISM moves them to the database by default');
+  add('enable_prometheus_openstack_exporter', prometheus, prometheus
+    ? 'the OpenStack exporter runs here with Prometheus (kolla\'s default); OSISM turns it off by default'
+    : 'no Prometheus on this box, so no OpenStack exporter');
   add('om_enable_rabbitmq_stream_fanout', true, [
     'what kolla-ansible deployed here; OSISM\'s default turns it off and says to set it to true',
     'in this file for OpenStack 2025.1 and later',
@@ -490,8 +647,8 @@ same VIP, interfaces, services and passwords. Cloud-in-a-Box itself stays a one-
 
 ## Status: ${status.supported ? 'a starting point for a take-over' : 'a reference, not a take-over'}
 
-${status.supported ? `OSISM ${osism.version} carries OpenStack ${plan.release.openstack}. This tree is not yet complete enough for OSISM's
-manager to bootstrap from it unchanged: see "Before the first OSISM run".` : `**OSISM cannot take this cloud over yet.** OSISM has no numbered release for OpenStack ${plan.release.openstack}: the
+${status.supported ? `OSISM ${osism.version} carries OpenStack ${plan.release.openstack}. Set the \`configuration_git_*\` keys and run
+\`gilt overlay\` before the manager bootstraps from this tree: see "Before the first OSISM run".` : `**OSISM cannot take this cloud over yet.** OSISM has no numbered release for OpenStack ${plan.release.openstack}: the
 newest, 10.2.0 (2026-08-14), predates it; ${plan.release.openstack} exists only as development pins in osism/release
 (\`latest/openstack-${plan.release.openstack}.yml\`), and OSISM's kolla-ansible image and inventory do not know ${plan.release.openstack}'s
 new groups (\`kolla_toolbox\`, \`cinder-volume-lvm\` …), so kolla-toolbox and LVM cinder-volume would not be deployed.
@@ -499,31 +656,41 @@ new groups (\`kolla_toolbox\`, \`cinder-volume-lvm\` …), so kolla-toolbox and 
 What this tree is good for today: a reviewed record of this cloud's settings in OSISM's files and keys, to start an
 OSISM configuration repository from when OSISM ships ${plan.release.openstack}. Do not point an OSISM manager at it before then.`}
 
-It is also not complete for a manager bootstrap: OSISM's manager and \`osism apply\` expect \`gilt.yml\`,
-\`environments/manager/{hosts,secrets.yml,images.yml}\` and \`configuration_git_*\`, \`environments/images.yml\`,
-\`environments/kolla/images.yml\`, \`environments/generic/\` and \`environments/custom/\`, and a vault password file
-\`environments/.vault_pass\`; none of them is written here.
+The tree has the files OSISM's manager bootstrap and \`osism apply\` read (\`gilt.yml\`, the manager's inventory and
+secrets, the images files, the generic and custom environments, a vault password file); OSISM's own generic
+manager files (\`run.sh\`, its \`images.yml\`, \`ansible.cfg\`) come in with \`gilt overlay\`, below.
 
 ## What is here
 
 | Path | What |
 | --- | --- |
-| \`environments/configuration.yml\` | settings for all environments: operator key, DNS, time zone, proxy, VIP |
+| \`gilt.yml\` | where \`gilt overlay\` gets OSISM's generic manager files: osism/generics ${OSISM_GENERICS_VERSION} |
+| \`environments/.vault_pass\` | the vault password OSISM's runs pass with \`--vault-password-file\` (mode 0600) |
+| \`environments/configuration.yml\` | settings for all environments: operator key, Docker as kolla set it up, DNS, time zone, proxy, VIP |
 | \`environments/secrets.yml\` | per-install secrets: operator SSH key, admin and ARA passwords (mode 0600) |
-| \`environments/manager/configuration.yml\` | versions: \`manager_version\` ${osism.version}, \`openstack_version\` ${plan.release.openstack} |
+| \`environments/images.yml\` | image versions for all environments: none of ours yet |
+| \`environments/manager/configuration.yml\` | versions (\`manager_version\` ${osism.version}, \`openstack_version\` ${plan.release.openstack}), the listener, \`configuration_git_*\` |
+| \`environments/manager/secrets.yml\` | the listener's RabbitMQ password (mode 0600) |
+| \`environments/manager/hosts\`, \`host_vars/${h}.yml\` | the manager's own inventory: \`${h}\` |
+| \`environments/manager/images.yml\` | a placeholder that \`gilt overlay\` replaces with OSISM's |
 | \`environments/kolla/configuration.yml\` | the kolla-ansible settings this box runs with, plus OSISM's image registry |
 | \`environments/kolla/secrets.yml\` | kolla's passwords, as deployed (mode 0600) |
+| \`environments/kolla/images.yml\` | \`openstack_release\` ${plan.release.openstack}, so kolla's image tags name this release |
+| \`environments/{generic,custom}/\` | \`configuration.yml\`, \`secrets.yml\` (0600), \`images.yml\`: OSISM's runners require them |
 | \`inventory/20-roles\` | \`${h}\` in every OSISM role group |
-| \`inventory/host_vars/${h}.yml\` | the node's address and interfaces |
+| \`inventory/host_vars/${h}.yml\` | the node's address and interfaces (\`network_interface\`, \`neutron_external_interface\`) |
 
-The secret files are plain text. Encrypt them before they go into git:
-\`ansible-vault encrypt environments/secrets.yml environments/kolla/secrets.yml\`.
+The secret files are plain text. Encrypt them before they go into git, with the password in \`environments/.vault_pass\`
+(keep that file out of git and copy it into the manager's checkout, \`${OSISM_CONFIGURATION_DIRECTORY}/environments/.vault_pass\`, by hand):
+\`ansible-vault encrypt --vault-password-file environments/.vault_pass environments/secrets.yml environments/manager/secrets.yml environments/kolla/secrets.yml\`.
 
 ## Before the first OSISM run
 
-1. Put this directory into a git repository; OSISM's manager checks it out to \`/opt/configuration\`.
+1. Put this directory into a git repository on branch \`${OSISM_CONFIGURATION_BRANCH}\` and push it where the manager can reach it; set the
+   \`configuration_git_*\` keys in \`environments/manager/configuration.yml\` to that place (the host is left as
+   \`git.invalid\`). OSISM's manager checks it out to \`${OSISM_CONFIGURATION_DIRECTORY}\`.
 2. Pull in OSISM's generic files (the manager's \`run.sh\`, \`images.yml\`, \`requirements\`, \`ansible.cfg\`) with
-   the \`gilt overlay\` step described in osism/generics, using \`MANAGER_VERSION=${osism.version}\`.${osism.established ? '' : `
+   \`MANAGER_VERSION=${osism.version} gilt overlay\` in the repository root (\`gilt.yml\` says what it fetches).${osism.established ? '' : `
    No numbered OSISM release was established for OpenStack ${plan.release.openstack} when this was written; pin one in \`environments/manager/configuration.yml\` when it exists.`}
 3. Copy kolla's TLS material and overrides from this box:
    ${plan.network.tls ? `\`${kollaDir}/certificates/\` → \`environments/kolla/certificates/\` (haproxy.pem, haproxy-internal.pem, the CA under \`ca/\`), and ` : ''}any
@@ -571,9 +738,22 @@ export function renderOsismRepository(plan: DeploymentPlan, secrets: OsismSecret
     file('README.md', readme(plan, outDir)),
     file('environments/configuration.yml', globalConfiguration(plan, derived)),
     file('environments/secrets.yml', globalSecrets(plan, secrets, derived), true),
+    file('gilt.yml', giltFile()),
+    file('environments/.vault_pass', `${derived.vaultPassword}\n`, true),
+    file('environments/images.yml', placeholderYaml('Image versions for all environments.')),
     file('environments/manager/configuration.yml', managerConfiguration(plan)),
+    file('environments/manager/secrets.yml', managerSecrets(plan, secrets), true),
+    file('environments/manager/hosts', managerHosts(plan)),
+    file(`environments/manager/host_vars/${plan.host.hostname}.yml`, managerHostVars(plan)),
+    file('environments/manager/images.yml', placeholderYaml('The manager\'s images: gilt overlay replaces this file with OSISM\'s own (see gilt.yml).')),
     file('environments/kolla/configuration.yml', kollaConfiguration(plan)),
     file('environments/kolla/secrets.yml', kollaSecrets(plan, secrets), true),
+    file('environments/kolla/images.yml', kollaImages(plan)),
+    ...OSISM_EMPTY_ENVIRONMENTS.flatMap((env) => [
+      file(`environments/${env}/configuration.yml`, placeholderYaml(`OSISM's ${env} environment: settings.`)),
+      file(`environments/${env}/secrets.yml`, placeholderYaml(`OSISM's ${env} environment: secrets.`), true),
+      file(`environments/${env}/images.yml`, placeholderYaml(`OSISM's ${env} environment: image versions.`)),
+    ]),
     file('inventory/20-roles', rolesInventory(plan)),
     file(`inventory/host_vars/${plan.host.hostname}.yml`, hostVars(plan)),
   ];

@@ -1,7 +1,7 @@
 // The OSISM configuration repository export, for the server (sandbox) and laptop (workshop) fixture plans.
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +16,7 @@ import { loadProfiles } from '../helpers/inputs.js';
 import { ed25519KeyPair, OSISM_CEPH_GROUPS, OSISM_ROLE_GROUPS, osismTakeOver, renderOsismRepository } from '../../src/render/osism.js';
 import { CIAB_OSISM_SEED_KEY } from '../../src/render/passwords.js';
 import { fixtureFacts } from '../helpers/facts.js';
-import { cleanupKollaHarness, ensureKollaVenv, inventoryGraph, kollaPasswordKeys, needVenv, type KollaVenv, type VenvUnavailable } from '../kolla/harness.js';
+import { ansibleEnv, cleanupKollaHarness, ensureKollaVenv, inventoryGraph, kollaPasswordKeys, needVenv, readYamlMap, type KollaVenv, type VenvUnavailable } from '../kolla/harness.js';
 import { skipOrFail } from '../helpers/require.js';
 
 const run = promisify(execFile);
@@ -68,6 +68,39 @@ function graphGroups(graph: string): Record<string, string[]> {
   }
   return out;
 }
+
+// What OSISM reads from a configuration repository, recorded from OSISM's own repositories (read with the fetch tool;
+// osism/cloud-in-a-box @1503b7c, osism/testbed @a8a90cc, osism/generics (cfg-generics) @d1599c6, osism/release @a4a0226):
+const OSISM_EXPECTED_FILES: ReadonlyArray<{ path: string; why: string }> = [
+  // osism/generics README + gilt.yml: `MANAGER_VERSION=… gilt overlay` in the repository root reads gilt.yml.
+  { path: 'gilt.yml', why: 'gilt overlay' },
+  // generics environments/manager/run.sh: ansible-playbook -i hosts -e @../images.yml -e @../configuration.yml
+  // -e @../secrets.yml -e @images.yml -e @configuration.yml -e @secrets.yml, from environments/manager.
+  { path: 'environments/images.yml', why: 'run.sh -e @../images.yml' },
+  { path: 'environments/configuration.yml', why: 'run.sh -e @../configuration.yml' },
+  { path: 'environments/secrets.yml', why: 'run.sh -e @../secrets.yml' },
+  { path: 'environments/manager/hosts', why: 'run.sh -i hosts' },
+  { path: 'environments/manager/images.yml', why: 'run.sh -e @images.yml (replaced by gilt overlay)' },
+  { path: 'environments/manager/configuration.yml', why: 'run.sh -e @configuration.yml, configuration_git_version check' },
+  { path: 'environments/manager/secrets.yml', why: 'run.sh -e @secrets.yml; cloud-in-a-box: manager_listener_broker_password' },
+  // run.sh: --vault-password-file .vault_pass; osism-ansible run-generic.sh: environments/.vault_pass.
+  { path: 'environments/.vault_pass', why: 'vault password file of every OSISM run' },
+  // osism-ansible run-generic.sh exits "environment generic not available" without it; cloud-in-a-box and testbed
+  // carry generic/ and custom/ with configuration, secrets and images each.
+  ...['generic', 'custom', 'kolla'].flatMap((env) => ['configuration.yml', 'secrets.yml', 'images.yml'].map((f) => ({ path: `environments/${env}/${f}`, why: `the ${env} environment's -e @${f}` }))),
+];
+
+/**
+ * OSISM defaults that differ from kolla-ansible's and would change what runs on this box (osism/defaults @212d64d
+ * all/099-kolla.yml, the line in brackets): the export must set each to what runs here (DEPLOY-AUDIT W11).
+ */
+const OSISM_DEFAULTS_THAT_CHANGE_THE_BOX: Readonly<Record<string, string>> = {
+  enable_mariabackup: 'yes [87]',
+  horizon_backend_database: 'yes [98]',
+  enable_neutron_port_forwarding: 'yes [119]',
+  enable_neutron_qos: 'yes [120]',
+  enable_prometheus_openstack_exporter: 'no [40]',
+};
 
 interface Case {
   name: string;
@@ -142,23 +175,115 @@ describe.each(CASES)('OSISM repository: $name', (c) => {
     expect(files.map((f) => f.path).sort()).toEqual(
       [
         'osism/README.md',
-        'osism/environments/configuration.yml',
-        'osism/environments/secrets.yml',
-        'osism/environments/manager/configuration.yml',
-        'osism/environments/kolla/configuration.yml',
-        'osism/environments/kolla/secrets.yml',
+        ...OSISM_EXPECTED_FILES.map((f) => `osism/${f.path}`),
+        `osism/environments/manager/host_vars/${h}.yml`,
         'osism/inventory/20-roles',
         `osism/inventory/host_vars/${h}.yml`,
       ].sort(),
     );
     for (const f of files) {
-      const secret = f.path.endsWith('/secrets.yml');
+      const secret = f.path.endsWith('/secrets.yml') || f.path.endsWith('/.vault_pass');
       expect({ path: f.path, mode: f.mode, secret: f.secret }).toEqual({ path: f.path, mode: secret ? 0o600 : 0o644, secret });
     }
   });
 
+  it('has every file OSISM\'s manager bootstrap and `osism apply` read (recorded from OSISM\'s repositories)', () => {
+    const paths = new Set(files.map((f) => f.path));
+    for (const { path: p, why } of OSISM_EXPECTED_FILES) expect(paths.has(`osism/${p}`), `${p} (${why})`).toBe(true);
+  });
+
+  it('gilt.yml pulls OSISM\'s generic manager files from osism/generics at a pinned tag', () => {
+    const gilt = parseYaml(byPath('gilt.yml').content) as Array<{ git: string; version: string; files: Array<{ src: string; dst: string }> }>;
+    expect(gilt).toHaveLength(1);
+    expect(gilt[0]!.git).toBe('https://github.com/osism/generics.git');
+    // osism/release @a4a0226: generics_version of 10.2.0/base.yml and latest/openstack-2026.1.yml
+    expect(gilt[0]!.version).toBe('v0.20260808.0');
+    const dst = Object.fromEntries(gilt[0]!.files.map((f) => [f.src, f.dst]));
+    expect(dst).toMatchObject({
+      'environments/manager/run.sh': 'environments/manager/run.sh',
+      'environments/manager/images.yml': 'environments/manager/images.yml',
+      'environments/manager/ansible.cfg': 'environments/manager/ansible.cfg',
+      'src/set-versions.py': 'environments/',
+    });
+  });
+
+  it('manager: configuration_git_* as run.sh reads it, the listener\'s broker and password', () => {
+    const content = byPath('environments/manager/configuration.yml').content;
+    const data = parseYaml(content) as Record<string, unknown>;
+    // run.sh: grep -E "^configuration_git_version:" configuration.yml | sed 's/^..*:[ ]*//' must equal the branch
+    const line = content.split('\n').find((l) => /^configuration_git_version:/.test(l));
+    expect(line?.replace(/^.+:[ ]*/, '')).toBe('main');
+    // key names and shapes from osism/cloud-in-a-box environments/manager/configuration.yml and OSISM's docs
+    expect(data).toMatchObject({
+      configuration_directory: '/opt/configuration',
+      configuration_type: 'git',
+      configuration_git_version: 'main',
+      configuration_git_port: expect.any(Number),
+      configuration_git_protocol: expect.stringMatching(/^(ssh|https)$/),
+      configuration_git_host: expect.any(String),
+      configuration_git_repository: expect.stringMatching(/\.git$/),
+      manager_listener_broker_hosts: [plan.host.managementIp],
+      manager_listener_broker_username: 'openstack',
+    });
+    const secretsData = parseYaml(byPath('environments/manager/secrets.yml').content) as Record<string, unknown>;
+    expect(secretsData).toEqual({ manager_listener_broker_password: passwords.rabbitmq_password });
+    expect(() => renderOsismRepository(plan, { passwords: { ...passwords, rabbitmq_password: undefined }, adminPassword })).toThrow(/rabbitmq_password/);
+  });
+
+  it('kolla/images.yml pins the OpenStack release the plan deployed (osism/defaults mirrors 2025.2)', () => {
+    const data = parseYaml(byPath('environments/kolla/images.yml').content) as Record<string, unknown>;
+    expect(data).toEqual({ openstack_release: plan.release.openstack });
+  });
+
+  it('environments/.vault_pass: a per-install password that ansible-vault takes', async (ctx) => {
+    const vault = byPath('environments/.vault_pass');
+    expect(vault.content).toMatch(/^[A-Za-z0-9]{48}\n$/);
+    const other = renderOsismRepository(plan, { passwords: fakePasswords([...passwordKeys, CIAB_OSISM_SEED_KEY]), adminPassword });
+    expect(other.find((f) => f.path === vault.path)!.content).not.toBe(vault.content);
+    const kv = needVenv(ctx, venv);
+    const dir = mkdtempSync(path.join(tmp, 'vault-'));
+    writeTree(files, dir);
+    const env = await ansibleEnv(kv);
+    const secretsFile = path.join(dir, 'osism/environments/manager/secrets.yml');
+    const passFile = path.join(dir, 'osism/environments/.vault_pass');
+    await run(path.join(kv.bin, 'ansible-vault'), ['encrypt', '--vault-password-file', passFile, secretsFile], { env });
+    expect(readFileSync(secretsFile, 'utf8')).toMatch(/^\$ANSIBLE_VAULT;1\.1;AES256\n/);
+    const view = await run(path.join(kv.bin, 'ansible-vault'), ['view', '--vault-password-file', passFile, secretsFile], { env });
+    expect(view.stdout).toBe(byPath('environments/manager/secrets.yml').content);
+  });
+
+  it('the manager\'s own inventory (environments/manager/hosts + host_vars) names this host with its address', async (ctx) => {
+    expect(byPath('environments/manager/hosts').content).toMatch(new RegExp(`^\\[manager\\]\\n${plan.host.hostname}$`, 'm'));
+    const kv = needVenv(ctx, venv);
+    const dir = mkdtempSync(path.join(tmp, 'manager-'));
+    writeTree(files, dir);
+    const env = await ansibleEnv(kv);
+    const out = await run(path.join(kv.bin, 'ansible-inventory'), ['-i', path.join(dir, 'osism/environments/manager/hosts'), '--host', plan.host.hostname], { env });
+    expect(JSON.parse(out.stdout)).toEqual({
+      ansible_host: plan.host.managementIp,
+      internal_address: plan.host.managementIp,
+      internal_interface: plan.host.managementInterface,
+    });
+  });
+
+  it('every OSISM default that would change this box is set to what kolla-ansible runs here (W11)', async (ctx) => {
+    const data = parseYaml(byPath('environments/kolla/configuration.yml').content) as Record<string, unknown>;
+    const kv = needVenv(ctx, venv);
+    const groupVars = path.join(kv.share, 'ansible', 'group_vars', 'all');
+    const kollaDefaults: Record<string, unknown> = {};
+    for (const f of readdirSync(groupVars).filter((x) => x.endsWith('.yml'))) Object.assign(kollaDefaults, await readYamlMap(path.join(groupVars, f)));
+    const prometheus = (plan.services as string[]).includes('prometheus') || (plan.services as string[]).includes('prometheus-exporters');
+    for (const key of Object.keys(OSISM_DEFAULTS_THAT_CHANGE_THE_BOX)) {
+      const kollaDefault = kollaDefaults[key];
+      // kolla 2026.1 ties the exporter to Prometheus ("{{ enable_prometheus | bool }}"); the rest are literal false
+      const runsHere = key in plan.kolla ? plan.kolla[key]!.value : kollaDefault === '{{ enable_prometheus | bool }}' ? prometheus : kollaDefault;
+      expect(typeof runsHere, `${key}: kolla default ${String(kollaDefault)}`).toBe('boolean');
+      expect(data[key], `${key} (OSISM default ${OSISM_DEFAULTS_THAT_CHANGE_THE_BOX[key]})`).toBe(runsHere);
+    }
+  });
+
   it('every YAML file parses to a non-empty mapping', () => {
-    for (const f of files.filter((x) => x.path.endsWith('.yml'))) {
+    for (const f of files.filter((x) => x.path.endsWith('.yml') && x.path !== 'osism/gilt.yml')) {
       const data = parseYaml(f.content) as unknown;
       expect(data, f.path).toBeTypeOf('object');
       expect(Object.keys(data as object).length, f.path).toBeGreaterThan(0);

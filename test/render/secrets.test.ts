@@ -82,6 +82,7 @@ describe('secrets', () => {
     const secrets = new Set<string>([ADMIN]);
     collectStrings(parse(readFileSync(path.join(out, 'kolla', 'passwords.yml'), 'utf8')), secrets);
     collectStrings(parse(readFileSync(path.join(out, 'osism', 'environments', 'secrets.yml'), 'utf8')), secrets);
+    secrets.add(readFileSync(path.join(out, 'osism', 'environments', '.vault_pass'), 'utf8').trim());
     expect(secrets.size).toBeGreaterThan(100);
     for (const { what, result } of printed) {
       for (const secret of secrets) {
@@ -94,7 +95,7 @@ describe('secrets', () => {
     const secrets = new Set<string>([ADMIN]);
     collectStrings(parse(readFileSync(path.join(out, 'kolla', 'passwords.yml'), 'utf8')), secrets);
     const files = walk(out);
-    const secretFiles = ['kolla/passwords.yml', 'openstack/clouds.yaml', 'openstack/admin-openrc.sh', 'osism/environments/secrets.yml', 'osism/environments/kolla/secrets.yml'];
+    const secretFiles = ['kolla/passwords.yml', 'openstack/clouds.yaml', 'openstack/admin-openrc.sh', 'osism/environments/secrets.yml', 'osism/environments/kolla/secrets.yml', 'osism/environments/manager/secrets.yml', 'osism/environments/.vault_pass'];
     for (const file of files) {
       const rel = path.relative(out, file);
       const mode = statSync(file).mode & 0o777;
