@@ -10,6 +10,7 @@ import type { HostFacts } from '../model/facts.js';
 import type { DeploymentPlan, PhaseId } from '../model/plan.js';
 import type { EventSink, InstallerEvent } from '../model/events.js';
 import { runInstall, selectPhases, type RunOutcome, type SignalName } from '../run/engine.js';
+import { cloudPhaseOptions } from '../run/phases.js';
 import type { RunPaths } from '../run/paths.js';
 import { secretsFromPasswordsYaml, secretsFromProxyUrl } from '../run/redact.js';
 import { loadState, hashInputs, readConfigTree } from '../run/state.js';
@@ -98,8 +99,10 @@ export async function runInstallPhases(input: InstallRunInput): Promise<InstallR
   }
 
   let selection;
+  let cloud;
   try {
     selection = selectPhases(input.plan, input.from, input.until);
+    cloud = cloudPhaseOptions(input.vars);
   } catch (error) {
     throw new UserError((error as Error).message);
   }
@@ -141,6 +144,7 @@ export async function runInstallPhases(input: InstallRunInput): Promise<InstallR
     vars: input.vars,
     pollMs,
     abortGraceMs: Number(input.vars.CIAB_ABORT_GRACE_MS ?? '') || undefined,
+    cloud,
   });
   return { kind: 'ran', outcome };
 }

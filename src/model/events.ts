@@ -16,8 +16,11 @@ const base = {
 export const PhaseStatus = z.enum(['done', 'failed', 'stopped', 'aborted']);
 export const RunStatus = z.enum(['succeeded', 'failed', 'stopped', 'aborted']);
 export const TaskStatus = z.enum(['ok', 'changed', 'failed', 'skipped', 'unreachable', 'ignored']);
-/** Why a phase did not run: done earlier with the same inputs, outside --from/--until, not in this plan. */
-export const SkipReason = z.enum(['done-earlier', 'outside-range', 'not-in-plan']);
+/**
+ * Why a phase did not run: done earlier with the same inputs, outside --from/--until, not in this plan, or no cloud
+ * to talk to (the phases that use the cloud's APIs, with CIAB_CLOUD_PHASES=skip: a stand-in kolla-ansible).
+ */
+export const SkipReason = z.enum(['done-earlier', 'outside-range', 'not-in-plan', 'no-cloud']);
 
 export const TaskCounts = z.strictObject({ ok: Count, changed: Count, failed: Count, skipped: Count, unreachable: Count });
 
@@ -139,6 +142,26 @@ export const CancelRequested = z.strictObject({
 
 export const Notice = z.strictObject({ type: z.literal('notice'), ...base, level: z.enum(['info', 'warning']), message: Text });
 
+/** What the finished cloud offers, for the result screen: from the files bootstrap-cloud and verify wrote. */
+export const CloudResult = z.strictObject({
+  /** The demo project's openrc (0600), once bootstrap-cloud made it. */
+  demoCredentials: Text.nullable(),
+  /** ssh into the kept test instance, or null (then verify.note says why). */
+  ssh: Text.nullable(),
+  verify: z.strictObject({ status: z.enum(['passed', 'failed', 'skipped', 'not-run']), note: Text.nullable() }),
+  /** The SCS checks on the cloud's flavors and images (scs-0100/0102/0103/0104), null when not read. */
+  scs: z
+    .strictObject({
+      status: z.enum(['passed', 'failed']),
+      pass: Count,
+      fail: Count,
+      warn: Count,
+      /** "standard subject" of each failed rule, at most 20. */
+      failing: z.array(Text),
+    })
+    .nullable(),
+});
+
 export const RunFinished = z.strictObject({
   type: z.literal('run_finished'),
   ...base,
@@ -147,6 +170,8 @@ export const RunFinished = z.strictObject({
   /** Whether anything on the machine changed: what the screen may say after a stop depends on it. */
   changedMachine: z.boolean(),
   failure: Failure.nullable(),
+  /** An install that reached the cloud phases (or skipped them): what the cloud offers. Older event files lack it. */
+  cloud: CloudResult.nullable().optional(),
 });
 
 export const InstallerEvent = z.discriminatedUnion('type', [
@@ -175,6 +200,7 @@ export type SkipReason = z.infer<typeof SkipReason>;
 export type TaskCounts = z.infer<typeof TaskCounts>;
 export type Failure = z.infer<typeof Failure>;
 export type Hint = z.infer<typeof Hint>;
+export type CloudResult = z.infer<typeof CloudResult>;
 
 /** Where events go. Reporters are sinks; the engine emits into one. */
 export interface EventSink {

@@ -11,7 +11,8 @@ import type { RunState } from '../model/run-state.js';
 import { matchKnownError } from './known-errors.js';
 import type { RunPaths } from './paths.js';
 import { runPhaseCommand, type PhaseOutcome } from './phase-runner.js';
-import { DESTROY_PHASES, RUN_PHASES, type PhaseInputs, type RunPhase } from './phases.js';
+import { readCloudResult } from './cloud-result.js';
+import { CLOUD_PHASE_IDS, cloudPhaseOptions, DESTROY_PHASES, RUN_PHASES, type CloudPhaseOptions, type PhaseInputs, type RunPhase } from './phases.js';
 import { phaseWeight, readCalibration, type Calibration } from './calibration.js';
 import { ProgressTracker, type PlayTiming } from './progress.js';
 import { createRedactor, type Redactor } from './redact.js';
@@ -48,6 +49,8 @@ export interface EngineOptions {
   termGraceMs?: number;
   /** The calibration table (default: profiles/calibration/<kolla version>.json; null: the plan's estimates only). */
   calibration?: Calibration | null;
+  /** How the cloud phases run (default: from vars, see cloudPhaseOptions). */
+  cloud?: CloudPhaseOptions;
 }
 
 export interface RunOutcome {
@@ -80,6 +83,8 @@ export function selectPhases(plan: DeploymentPlan, from?: string, until?: string
 export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
   const now = () => o.now();
   const action = o.action ?? 'install';
+  const cloud = o.cloud ?? cloudPhaseOptions(action === 'install' ? o.vars : {});
+  const noCloud = (id: string) => cloud.skip && CLOUD_PHASE_IDS.includes(id);
   const { all, inRange } = selectPhases(o.plan, o.from, o.until, action === 'destroy' ? DESTROY_PHASES : RUN_PHASES);
   let state: RunState = loadState(o.paths.stateFile);
   const tree = readConfigTree(o.paths.configDir);
@@ -152,6 +157,7 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
     confirmedWipe: o.confirmedWipe,
     stopServices: o.stopServices,
     skipChecks: o.skipChecks,
+    cloud,
   };
   const planPhase = (id: string) => {
     const fromPlan = o.plan.phases.find((p) => p.id === id);
@@ -181,7 +187,7 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
   const weights = new Map(all.map((p) => [p.id as string, weightOf(p.id)]));
   const estimate = (id: string) => Math.round(weights.get(id)?.seconds ?? 60);
   const expectedTasks = (id: string) => weights.get(id)?.tasks ?? null;
-  const toRun = all.filter((p) => inRange.has(p.id) && !p.isDone(state.phases[p.id], hashInputs(tree, p.dependsOn)));
+  const toRun = all.filter((p) => inRange.has(p.id) && !noCloud(p.id) && !p.isDone(state.phases[p.id], hashInputs(tree, p.dependsOn)));
   tracker = new ProgressTracker(
     toRun.map((p) => weights.get(p.id)!),
     started,
@@ -239,6 +245,10 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
       const previous = state.phases[phase.id];
       if (!inRange.has(phase.id)) {
         emit({ type: 'phase_skipped', at: at(), runId, phase: phase.id, reason: 'outside-range' });
+        continue;
+      }
+      if (noCloud(phase.id)) {
+        emit({ type: 'phase_skipped', at: at(), runId, phase: phase.id, reason: 'no-cloud' });
         continue;
       }
       if (phase.isDone(previous, hash)) {
@@ -332,11 +342,23 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
       phases: action === 'destroy' && outcome.status === 'succeeded' ? {} : s.phases,
       lastRun: { ...s.lastRun!, status: outcome.status, finishedAt: now().toISOString() },
     }));
-    emit({ type: 'run_finished', at: at(), runId, status: outcome.status, durationMs: now().getTime() - started, changedMachine, failure: outcome.failure });
+    // The cloud's result once the cloud phases are in the plan's range and the run got that far.
+    const reachedCloud = action === 'install' && [...inRange].some((id) => CLOUD_PHASE_IDS.includes(id)) && (outcome.status === 'succeeded' || CLOUD_PHASE_IDS.includes(outcome.failure?.phase ?? ''));
+    const cloudResult = reachedCloud ? safeCloudResult(() => readCloudResult({ plan: o.plan, configDir: o.paths.configDir, stateDir: inputs.stateDir, projectRoot: o.projectRoot, state, skipped: cloud.skip, now: now() })) : null;
+    emit({ type: 'run_finished', at: at(), runId, status: outcome.status, durationMs: now().getTime() - started, changedMachine, failure: outcome.failure, cloud: cloudResult });
     eventLog.close();
     lock.release();
   }
   return outcome;
+}
+
+/** The result screen's cloud data is a courtesy: a file it cannot read must not turn a finished run into a crash. */
+function safeCloudResult(read: () => ReturnType<typeof readCloudResult>): ReturnType<typeof readCloudResult> {
+  try {
+    return read();
+  } catch {
+    return null;
+  }
 }
 
 /** The environment of every ansible and kolla command (RUN-ENGINE §5.2). */

@@ -1,5 +1,6 @@
 // The install's phases as data (STYLE rule 3): each says whether it applies to a plan, what it depends on (for the
-// input hash), whether it is done, and the command it runs. The list is open: first resources and verify follow.
+// input hash), whether it is done, and the command it runs. The two last ones (first resources, verify) talk to the
+// cloud's APIs instead of the host: they need a cloud, which a stand-in kolla-ansible does not make (CloudPhaseOptions).
 import type { DeploymentPlan, PhaseId } from '../model/plan.js';
 import type { PhaseRecord } from '../model/run-state.js';
 
@@ -19,7 +20,46 @@ export interface PhaseInputs {
   confirmedWipe: string[];
   stopServices: string[];
   skipChecks: string[];
+  cloud: CloudPhaseOptions;
 }
+
+/**
+ * How the phases that use the cloud's APIs run, from the environment (the knobs are for tests and odd sites):
+ *   CIAB_CLOUD_PHASES=skip   no cloud to talk to (the stand-in kolla-ansible made none): they are skipped, reason no-cloud
+ *   CIAB_CLOUDS_YAML=FILE    the admin cloud's clouds.yaml (default: the rendered openstack/clouds.yaml), e.g. the
+ *                            test fixture's real APIs
+ *   CIAB_CIRROS_FILE=FILE    a local CirrOS image instead of the download (offline sites, tests); with
+ *   CIAB_CIRROS_SHA256=HEX   its sha256 (default: CirrOS 0.6.3's, pinned in bootstrap-cloud.yml)
+ *   CIAB_VERIFY_EXTRA_VARS   JSON object of verify.yml variables (ciab_verify_instance=false for a cloud without compute)
+ */
+export interface CloudPhaseOptions {
+  skip: boolean;
+  cloudsYaml: string | null;
+  cirrosFile: string | null;
+  cirrosSha256: string | null;
+  verifyExtraVars: Record<string, unknown>;
+}
+
+/** The cloud phases' options from the environment; a malformed value is the user's error (RangeError names it). */
+export function cloudPhaseOptions(vars: Readonly<Record<string, string | undefined>>): CloudPhaseOptions {
+  const mode = vars.CIAB_CLOUD_PHASES ?? 'run';
+  if (mode !== 'run' && mode !== 'skip') throw new RangeError(`CIAB_CLOUD_PHASES=${mode}: use run or skip`);
+  let verifyExtraVars: Record<string, unknown> = {};
+  if (vars.CIAB_VERIFY_EXTRA_VARS) {
+    try {
+      verifyExtraVars = JSON.parse(vars.CIAB_VERIFY_EXTRA_VARS) as Record<string, unknown>;
+    } catch {
+      throw new RangeError('CIAB_VERIFY_EXTRA_VARS: not a JSON object');
+    }
+    if (typeof verifyExtraVars !== 'object' || verifyExtraVars === null || Array.isArray(verifyExtraVars)) throw new RangeError('CIAB_VERIFY_EXTRA_VARS: not a JSON object');
+  }
+  const sha = vars.CIAB_CIRROS_SHA256 || null;
+  if (sha !== null && !/^[0-9a-f]{64}$/.test(sha)) throw new RangeError('CIAB_CIRROS_SHA256: not a sha256 (64 lowercase hex digits)');
+  return { skip: mode === 'skip', cloudsYaml: vars.CIAB_CLOUDS_YAML || null, cirrosFile: vars.CIAB_CIRROS_FILE || null, cirrosSha256: sha, verifyExtraVars };
+}
+
+/** The phases that need the cloud's APIs: skipped (reason no-cloud) when there is no cloud to talk to. */
+export const CLOUD_PHASE_IDS: readonly string[] = ['bootstrap-cloud', 'verify'];
 
 export interface RunPhase {
   id: PhaseId | DestroyPhaseId;
@@ -109,7 +149,52 @@ export const RUN_PHASES: RunPhase[] = [
     isDone: doneWithSameInputs,
     command: (inputs) => kolla('post-deploy', inputs),
   },
+  {
+    id: 'bootstrap-cloud',
+    applies: () => true,
+    // The plan (floating range, instance capacity) and the admin credentials; its own outputs (demo files) go to
+    // openstack/ too but are not inputs.
+    dependsOn: ['ciab/plan.json', 'openstack/clouds.yaml'],
+    isDone: doneWithSameInputs,
+    command: (inputs) => ({
+      kind: 'playbook',
+      action: 'ansible/bootstrap-cloud.yml',
+      args: [
+        '-e',
+        JSON.stringify({
+          ...cloudVars(inputs),
+          ...(inputs.cloud.cirrosFile ? { ciab_cirros_file: inputs.cloud.cirrosFile } : {}),
+          ...(inputs.cloud.cirrosSha256 ? { ciab_cirros_sha256: inputs.cloud.cirrosSha256 } : {}),
+        }),
+      ],
+    }),
+  },
+  {
+    id: 'verify',
+    applies: () => true,
+    dependsOn: ['ciab/plan.json', 'openstack/clouds.yaml'],
+    isDone: doneWithSameInputs,
+    command: (inputs) => ({
+      kind: 'playbook',
+      action: 'ansible/verify.yml',
+      args: [
+        '-e',
+        JSON.stringify({
+          ...cloudVars(inputs),
+          // The install keeps its test instance for the person to log in to (the result screen's ssh command);
+          // `ciab verify` deletes its own.
+          ciab_verify_keep: true,
+          ciab_result_dir: inputs.stateDir,
+          ...inputs.cloud.verifyExtraVars,
+        }),
+      ],
+    }),
+  },
 ];
+
+function cloudVars(inputs: PhaseInputs): Record<string, string> {
+  return { ciab_config_dir: inputs.configDir, ...(inputs.cloud.cloudsYaml ? { ciab_clouds_yaml: inputs.cloud.cloudsYaml } : {}) };
+}
 
 export const RUN_PHASE_IDS: readonly string[] = RUN_PHASES.map((p) => p.id);
 

@@ -52,6 +52,9 @@ export function rigEnv(dir: string, extra: Record<string, string> = {}, kolla: '
     MINI_TASKS: '3',
     MINI_TASK_MS: '20',
     CIAB_ABORT_GRACE_MS: '1000',
+    // The stand-in makes no cloud: bootstrap-cloud and verify are skipped (reason no-cloud). test/cloud runs them
+    // against the real APIs of the fixture instead.
+    CIAB_CLOUD_PHASES: 'skip',
     ...extra,
   };
 }

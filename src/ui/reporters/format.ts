@@ -17,6 +17,7 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
   'done-earlier': 'done earlier with the same inputs',
   'outside-range': 'outside --from/--until',
   'not-in-plan': 'not in this plan',
+  'no-cloud': 'no cloud to talk to (CIAB_CLOUD_PHASES=skip)',
 };
 
 /** 41s, 3m12s, 1h02m */

@@ -118,6 +118,7 @@ const SKIP_REASON_WORDS: Record<SkipReason, string> = {
   'done-earlier': 'done earlier with the same inputs',
   'outside-range': 'outside --from/--until',
   'not-in-plan': 'not in this plan',
+  'no-cloud': 'no cloud to talk to (CIAB_CLOUD_PHASES=skip)',
 };
 
 function historyItem(view: RunView, item: Omit<HistoryItem, 'key'>): HistoryItem[] {
