@@ -32,7 +32,17 @@ export function loadPlanOf(configDir: string): DeploymentPlan | null {
   }
 }
 
-export async function readStatus(paths: RunPaths, host: HostReader, options: { probe: boolean }): Promise<StatusReport> {
+export interface StatusProbeOptions {
+  probe: boolean;
+  /** The kolla venv whose python (openstacksdk) asks keystone for the catalog; without it only ports are tried. */
+  venv?: string;
+  /** Where ansible/cloud/probe-endpoints.py is. */
+  projectRoot?: string;
+  /** The admin clouds.yaml (default: the rendered openstack/clouds.yaml). */
+  cloudsYaml?: string;
+}
+
+export async function readStatus(paths: RunPaths, host: HostReader, options: StatusProbeOptions): Promise<StatusReport> {
   const state = loadState(paths.stateFile);
   const plan = loadPlanOf(paths.configDir);
   const holder = inspectLock(paths.lockFile);
@@ -53,6 +63,12 @@ export async function readStatus(paths: RunPaths, host: HostReader, options: { p
   };
   if (!installed || !options.probe || !plan) return report;
   report.containers = await probeContainers(host);
+  const cloudsYaml = options.cloudsYaml ?? path.join(paths.configDir, 'openstack', 'clouds.yaml');
+  const fromCatalog = options.venv && options.projectRoot ? await probeCatalog(host, options.venv, options.projectRoot, cloudsYaml) : null;
+  if (fromCatalog) {
+    report.endpoints = fromCatalog;
+    return report;
+  }
   report.endpoints = await Promise.all(
     ENDPOINTS.filter((e) => !e.service || plan.services.includes(e.service as never)).map(async (e) => {
       const port = e.name === 'horizon' && plan.network.tls ? 443 : e.port;
@@ -63,6 +79,33 @@ export async function readStatus(paths: RunPaths, host: HostReader, options: { p
     }),
   );
   return report;
+}
+
+interface CatalogProbe {
+  keystone: { url: string; health: Health; note: string | null };
+  endpoints: Array<{ name: string; type: string; url: string; health: Health; status: number | null; note: string | null }>;
+}
+
+/**
+ * keystone's token and catalog as the admin, then every service's public endpoint (ansible/cloud/probe-endpoints.py):
+ * what a user's client would reach. null when it cannot be asked (no venv or clouds.yaml): ports are tried instead.
+ */
+async function probeCatalog(host: HostReader, venv: string, projectRoot: string, cloudsYaml: string): Promise<StatusReport['endpoints']> {
+  const python = path.join(venv, 'bin', 'python');
+  if (!(await host.exists(python)) || !(await host.exists(cloudsYaml))) return null;
+  const script = path.join(projectRoot, 'ansible', 'cloud', 'probe-endpoints.py');
+  const result = await host.run('env', [`OS_CLIENT_CONFIG_FILE=${cloudsYaml}`, 'OS_CLOUD=ciab-admin', python, script], { timeoutMs: 60_000 });
+  let probe: CatalogProbe;
+  try {
+    if (result.exitCode !== 0) throw new Error(result.stderr.trim().split('\n').pop() ?? `exit ${result.exitCode}`);
+    probe = JSON.parse(result.stdout) as CatalogProbe;
+  } catch (error) {
+    return [{ name: 'keystone', address: cloudsYaml, health: 'unknown', note: `could not ask: ${(error as Error).message}` }];
+  }
+  return [
+    { name: 'keystone', address: probe.keystone.url, health: probe.keystone.health, note: probe.keystone.note },
+    ...probe.endpoints.map((e) => ({ name: e.name, address: e.url, health: e.health, note: e.note ?? (e.status === null ? null : `HTTP ${e.status}`) })),
+  ];
 }
 
 async function probeContainers(host: HostReader): Promise<StatusReport['containers']> {

@@ -10,7 +10,12 @@ import { formatStatus } from '../ui/status-lines.js';
 
 export async function runStatus(env: Env, o: { stateDir?: string; out?: string; json?: boolean; follow?: boolean }): Promise<void> {
   const paths = runPaths(o.stateDir, o.out);
-  const report = await readStatus(paths, env.host, { probe: true });
+  const report = await readStatus(paths, env.host, {
+    probe: true,
+    venv: env.vars.CIAB_KOLLA_VENV ?? paths.kollaVenv,
+    projectRoot: env.projectRoot,
+    cloudsYaml: env.vars.CIAB_CLOUDS_YAML || undefined,
+  });
   if (o.json) {
     env.terminal.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;

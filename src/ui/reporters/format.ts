@@ -1,5 +1,5 @@
 // Words and numbers shared by the line and live reporters, so both say the same thing the same way.
-import type { EventOf, SkipReason } from '../../model/events.js';
+import type { CloudResult, EventOf, SkipReason } from '../../model/events.js';
 import type { PhaseState } from './run-view.js';
 
 /** The icon for a phase state; icons carry the meaning, colour only helps. */
@@ -87,4 +87,24 @@ export function firstLine(text: string, max = 200): string {
 export function lastLines(text: string, count: number): string[] {
   const lines = text.replace(/\s+$/, '').split('\n');
   return lines.slice(-count);
+}
+
+/** The cloud's part of the result (demo credentials, ssh to the test instance, SCS summary) as label/value rows. */
+export function cloudResultRows(cloud: CloudResult): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  if (cloud.demoCredentials !== null) rows.push(['demo', `${cloud.demoCredentials} (the demo project: . it, then openstack server list)`]);
+  if (cloud.ssh !== null) rows.push(['ssh', cloud.ssh]);
+  if (cloud.verify.note !== null) rows.push(['verify', cloud.verify.note]);
+  else if (cloud.ssh === null) rows.push(['verify', cloud.verify.status]);
+  if (cloud.scs !== null) {
+    const total = cloud.scs.pass + cloud.scs.fail + cloud.scs.warn;
+    const failing = cloud.scs.failing.length > 0 ? ` (${cloud.scs.failing.slice(0, 4).join(', ')}${cloud.scs.fail > 4 ? ', …' : ''})` : '';
+    rows.push([
+      'SCS',
+      cloud.scs.status === 'passed'
+        ? `conformant: ${cloud.scs.pass} of ${total} rules pass${cloud.scs.warn > 0 ? `, ${cloud.scs.warn} warnings` : ''}`
+        : `not conformant: ${cloud.scs.fail} of ${total} rules fail${failing}; ciab verify --scs lists them`,
+    ]);
+  }
+  return rows;
 }

@@ -15,6 +15,7 @@ import {
   playLabel,
   SKIP_REASON_TEXT,
   taskLabel,
+  cloudResultRows,
 } from './format.js';
 import { createRunView, phaseTitle, reduceRunView, skipReasonText, type RunView } from './run-view.js';
 import type { Reporter, TextStream } from './types.js';
@@ -141,7 +142,8 @@ function describeSummary(view: RunView, event: EventOf<'run_finished'>, style: S
     return `  ${icon} ${phase.title.padEnd(width)}  ${detail}`;
   });
   const failure = event.failure;
-  if (failure === null) return rows;
+  const cloud = event.cloud ? cloudResultRows(event.cloud).map(([label, value]) => `  ${label.padEnd(8)}${value}`) : [];
+  if (failure === null) return [...rows, ...cloud];
   const block = (label: string, text: string) => text.split('\n').map((line, i) => `  ${(i === 0 ? label : '').padEnd(8)}${line}`);
   const where = [`${phaseTitle(view, failure.phase)} (${failure.phase})`, failure.play === null ? null : `play ${failure.play}`].filter((x) => x !== null).join(', ');
   const out = [...rows, ...block(event.status === 'failed' ? 'failed' : event.status, where)];

@@ -17,6 +17,7 @@ import {
   PHASE_ICON,
   playLabel,
   taskLabel,
+  cloudResultRows,
 } from './format.js';
 import { createRunView, reduceRunView, skipReasonText, waitingAt, type HistoryItem, type PhaseState, type PhaseView, type RunView } from './run-view.js';
 import type { Reporter } from './types.js';
@@ -475,6 +476,7 @@ function ResultPanel({ view, width, result, colour }: { view: RunView; width: nu
           {row('remove', result.destroyCommand)}
         </>
       )}
+      {finished.cloud !== null && cloudResultRows(finished.cloud).map(([label, value]) => <Box key={label}>{row(label, value)}</Box>)}
     </Box>
   );
 }

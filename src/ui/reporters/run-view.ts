@@ -1,6 +1,6 @@
 // The state a reporter shows, folded from installer events. Pure: the same events give the same view, so a
 // replayed events.ndjson rebuilds exactly what a live run showed.
-import type { Failure, InstallerEvent, RunStatus, SkipReason, TaskCounts, TaskStatus } from '../../model/events.js';
+import type { CloudResult, Failure, InstallerEvent, RunStatus, SkipReason, TaskCounts, TaskStatus } from '../../model/events.js';
 
 export type PhaseState = 'pending' | 'running' | 'done' | 'failed' | 'stopped' | 'aborted' | 'skipped';
 
@@ -63,7 +63,7 @@ export interface RunView {
   recent: RecentTask[];
   notices: { level: 'info' | 'warning'; message: string }[];
   cancel: 'stop' | 'abort' | null;
-  finished: { status: RunStatus; durationMs: number; changedMachine: boolean; failure: Failure | null } | null;
+  finished: { status: RunStatus; durationMs: number; changedMachine: boolean; failure: Failure | null; cloud: CloudResult | null } | null;
   /** Finished phases and plays, skipped phases, warnings: the <Static> history. Kept across a resume in place. */
   history: HistoryItem[];
   /** Event time the current play and task started (ms since the epoch), and the play's task starts so far. */
@@ -247,7 +247,7 @@ export function reduceRunView(view: RunView, event: InstallerEvent): RunView {
         history: closePlay(view, at),
         play: null,
         percent: event.status === 'succeeded' ? 100 : view.percent,
-        finished: { status: event.status, durationMs: event.durationMs, changedMachine: event.changedMachine, failure: event.failure },
+        finished: { status: event.status, durationMs: event.durationMs, changedMachine: event.changedMachine, failure: event.failure, cloud: event.cloud ?? null },
       };
   }
 }
