@@ -27,6 +27,9 @@ describe('ciab install runs the kolla phases', () => {
     expect(events.find((e) => e.type === 'phase_skipped')).toMatchObject({ phase: 'prepare-host' });
     const phases = events.filter((e) => e.type === 'phase_started').map((e) => e.phase);
     expect(phases).toEqual(['kolla-prechecks', 'kolla-pull', 'kolla-deploy', 'kolla-post-deploy']);
+    // The stand-in makes no cloud: the cloud phases are skipped as such, and the result says verify was skipped.
+    expect(events.filter((e) => e.type === 'phase_skipped' && (e as { reason?: string }).reason === 'no-cloud').map((e) => e.phase)).toEqual(['bootstrap-cloud', 'verify']);
+    expect(events.at(-1)).toMatchObject({ cloud: { verify: { status: 'skipped', note: expect.stringContaining('verify skipped') }, ssh: null, scs: null } });
     // Within a phase: a play first; every result follows the start of its task; task indexes count up by one.
     const deploy = events.filter((e) => e.phase === 'kolla-deploy' && ['play_started', 'task_started', 'task_result', 'phase_finished'].includes(e.type)) as Array<{ type: string; index?: number; task?: string }>;
     expect(deploy[0]!.type).toBe('play_started');
