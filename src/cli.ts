@@ -112,7 +112,8 @@ export function buildProgram(env: Env) {
     .addHelpText(
       'after',
       '\nUnattended, install writes the configuration, then runs the phases: prepare-host, kolla-certificates (TLS),\n' +
-        'kolla-prechecks, kolla-pull, kolla-deploy (reconfigure when the configuration changed), kolla-post-deploy.\n' +
+        'kolla-prechecks, kolla-pull, kolla-deploy (reconfigure when the configuration changed), kolla-post-deploy,\n' +
+        'bootstrap-cloud (first resources) and verify (a test instance; the SCS summary).\n' +
         'Running it again resumes at the first unfinished phase; Ctrl-C stops after the current task, twice aborts.\n' +
         'State: /var/lib/ciab/state.json; logs: /var/log/ciab/runs/latest/ (both under --state-dir when given).\n' +
         'Exit codes: 0 installed (or written, with --configure-only), 1 a phase failed, 2 bad input or a question without\n' +

@@ -103,7 +103,7 @@ async function probeCatalog(host: HostReader, venv: string, projectRoot: string,
     return [{ name: 'keystone', address: cloudsYaml, health: 'unknown', note: `could not ask: ${(error as Error).message}` }];
   }
   return [
-    { name: 'keystone', address: probe.keystone.url, health: probe.keystone.health, note: probe.keystone.note },
+    { name: 'catalog', address: probe.keystone.url, health: probe.keystone.health, note: probe.keystone.note },
     ...probe.endpoints.map((e) => ({ name: e.name, address: e.url, health: e.health, note: e.note ?? (e.status === null ? null : `HTTP ${e.status}`) })),
   ];
 }

@@ -1,22 +1,41 @@
 // Against real OpenStack APIs (keystone, glance, placement, nova-api, neutron-server of 2026.1 on a MariaDB, all on
 // loopback, started by scripts/cloud-fixture.sh): bootstrap-cloud twice (nothing changed the second time),
-// `ciab verify --scs` with every flavor and image rule, and a deliberately misnamed flavor that the checks catch.
+// `ciab verify --scs` with every flavor and image rule, `ciab install` running its two last phases (bootstrap-cloud,
+// verify) through the engine against them, `ciab status` asking the catalog and each endpoint, and a deliberately
+// misnamed flavor that the checks catch.
 // Slow (the services' venv and database migrations): `npm run test:cloud` runs it; `npm test` skips it.
+// CIAB_CLOUD_FIXTURE_DIR=DIR uses a fixture already up in DIR (scripts/cloud-fixture.sh up DIR) and leaves it up.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile, copyFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, copyFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStandardFlavors, selectFlavors } from '../../src/cloud/standard-flavors.js';
 import type { VerifyReport } from '../../src/commands/verify.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
+import type { InstallerEvent } from '../../src/model/events.js';
+import type { StatusReport } from '../../src/model/run-state.js';
 import { ANSIBLE_DIR, callbackEnv, kollaVenv, REPO, type CallbackEvent } from '../ansible/ansible-helpers.js';
 import { runCiab } from '../helpers/cli.js';
+import { install, makeRig, type Rig } from '../run/helpers.js';
 import { fixturePlan } from '../helpers/plans.js';
 
 const ENABLED = process.env.CIAB_TEST_CLOUD === '1';
+const GIVEN_FIXTURE = process.env.CIAB_CLOUD_FIXTURE_DIR;
 const GIB = 1024 ** 3;
+
+/** A port of 127.0.0.1 that was free a moment ago: nothing listens there. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 function exec(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeout = 20 * 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -34,12 +53,34 @@ describe.skipIf(!ENABLED)('real OpenStack APIs (test:cloud)', () => {
   let plan: DeploymentPlan;
   let imageFile: string;
   let imageSha: string;
+  let rig: Rig;
+
+  function cloudEnv(): Record<string, string> {
+    return {
+      CIAB_CLOUD_PHASES: 'run',
+      CIAB_CLOUDS_YAML: path.join(fixtureDir, 'clouds.yaml'),
+      CIAB_CIRROS_FILE: imageFile,
+      CIAB_CIRROS_SHA256: imageSha,
+      // The project's playbooks with the pinned venv's ansible-playbook (run-playbook.sh would build a venv in the rig).
+      CIAB_ANSIBLE_PLAYBOOK: path.join(venv, 'bin', 'ansible-playbook'),
+      CIAB_VERIFY_EXTRA_VARS: JSON.stringify({ ciab_verify_instance: false, ciab_verify_skip_reason: 'no compute in the test fixture' }),
+    };
+  }
+
+  async function runEvents(r: Rig): Promise<InstallerEvent[]> {
+    const runs = path.join(r.stateDir, 'runs');
+    const latest = (await readdir(runs)).filter((n) => /^\d{8}-/.test(n)).sort().at(-1)!;
+    return (await readFile(path.join(runs, latest, 'events.ndjson'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as InstallerEvent);
+  }
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), `ciab-cloud-${process.pid}-`));
-    fixtureDir = path.join(work, 'fixture');
+    fixtureDir = GIVEN_FIXTURE ?? path.join(work, 'fixture');
     configDir = path.join(work, 'config');
-    const [up, kolla] = await Promise.all([exec('bash', [path.join(REPO, 'scripts', 'cloud-fixture.sh'), 'up', fixtureDir]), kollaVenv()]);
+    const [up, kolla] = await Promise.all([
+      GIVEN_FIXTURE ? readFile(path.join(GIVEN_FIXTURE, 'fixture.json'), 'utf8').then((stdout) => ({ code: 0, stdout: JSON.stringify(JSON.parse(stdout)), stderr: '' })) : exec('bash', [path.join(REPO, 'scripts', 'cloud-fixture.sh'), 'up', fixtureDir]),
+      kollaVenv(),
+    ]);
     venv = kolla;
     if (up.code !== 0) throw new Error(`cloud-fixture up failed:\n${up.stderr.slice(-4000)}`);
     const fixture = JSON.parse(up.stdout.trim().split('\n').at(-1)!) as { startup_seconds: Record<string, number>; rss_mib: Record<string, number> };
@@ -62,7 +103,7 @@ describe.skipIf(!ENABLED)('real OpenStack APIs (test:cloud)', () => {
 
   afterAll(async () => {
     if (!work) return;
-    await exec('bash', [path.join(REPO, 'scripts', 'cloud-fixture.sh'), 'down', fixtureDir]);
+    if (!GIVEN_FIXTURE) await exec('bash', [path.join(REPO, 'scripts', 'cloud-fixture.sh'), 'down', fixtureDir]);
     await rm(work, { recursive: true, force: true });
   }, 120_000);
 
@@ -137,6 +178,58 @@ describe.skipIf(!ENABLED)('real OpenStack APIs (test:cloud)', () => {
     expect(rules.find((r) => r.standard === 'scs-0104' && r.subject === 'Ubuntu 24.04')).toMatchObject({ status: 'fail' });
     expect(code).toBe(1);
   }, 10 * 60_000);
+
+  it('ciab install runs bootstrap-cloud and verify as its last phases against the APIs; the result has the demo credentials, why verify skipped the instance and the SCS summary; a second run resumes with nothing to do', async () => {
+    // kolla's phases by the stand-in (it makes no cloud); the cloud phases against the fixture, as the same demo
+    // user the earlier tests made (its password and key), since the cloud is shared.
+    rig = await makeRig();
+    const openstackDir = path.join(rig.stateDir, 'config', 'openstack');
+    for (const file of ['.demo-password', 'demo-key', 'demo-key.pub']) await copyFile(path.join(configDir, 'openstack', file), path.join(openstackDir, file));
+    const first = await install(rig, [], cloudEnv());
+    expect(first.code, first.stderr.slice(-4000)).toBe(0);
+    const events = await runEvents(rig);
+    const finished = events.filter((e) => e.type === 'phase_finished').map((e) => `${e.phase} ${e.status}`);
+    expect(finished).toEqual(['kolla-prechecks done', 'kolla-pull done', 'kolla-deploy done', 'kolla-post-deploy done', 'bootstrap-cloud done', 'verify done']);
+    // The engine's view of the phases: their tasks arrived as events like kolla's.
+    expect(events.flatMap((e) => (e.type === 'task_result' && e.phase === 'verify' ? [e.task] : []))).toContain('Get a token as the demo user');
+    const end = events.at(-1)!;
+    expect(end).toMatchObject({ type: 'run_finished', status: 'succeeded' });
+    const cloud = end.type === 'run_finished' ? end.cloud! : null;
+    expect(cloud).toMatchObject({ demoCredentials: path.join(openstackDir, 'demo-openrc.sh'), ssh: null, verify: { status: 'passed', note: 'verify skipped the test instance: no compute in the test fixture' } });
+    // ciab uploads CirrOS only: scs-0104 fails, and the summary says which rules.
+    expect(cloud!.scs).toMatchObject({ status: 'failed' });
+    expect(cloud!.scs!.pass).toBeGreaterThan(20);
+    expect(cloud!.scs!.failing).toContain('scs-0104 Ubuntu 24.04');
+    // The line summary (no terminal) prints the same.
+    expect(first.stderr).toContain(`demo    ${path.join(openstackDir, 'demo-openrc.sh')}`);
+    expect(first.stderr).toMatch(/SCS {5}not conformant: \d+ of \d+ rules fail \(.*scs-0104 Ubuntu 24\.04/);
+    // Resumable: everything is done with the same inputs, nothing runs; the result is shown again.
+    const again = await install(rig, [], cloudEnv());
+    expect(again.code, again.stderr.slice(-2000)).toBe(0);
+    expect(again.stderr.match(/skipped, done earlier with the same inputs/g)).toHaveLength(6);
+    expect(again.stderr).toContain('verify skipped the test instance');
+  }, 20 * 60_000);
+
+  it('ciab status asks keystone for the catalog and each endpoint; a closed keystone port is unhealthy', async () => {
+    const status = async (cloudsYaml: string) => {
+      const result = await runCiab(['status', '--json', '--state-dir', rig.stateDir], { env: { CIAB_KOLLA_VENV: venv, CIAB_CLOUDS_YAML: cloudsYaml } });
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as StatusReport;
+    };
+    const report = await status(path.join(fixtureDir, 'clouds.yaml'));
+    expect(report.installed).toBe(true);
+    const endpoints = report.endpoints!;
+    expect(endpoints.map((e) => e.name).sort()).toEqual(['catalog', 'glance', 'keystone', 'neutron', 'nova', 'placement']);
+    for (const endpoint of endpoints) expect(endpoint, JSON.stringify(endpoint)).toMatchObject({ health: 'healthy', address: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+/) });
+    // keystone's port closed (a port nobody listens on): the catalog cannot be asked, and that is "unhealthy".
+    const closed = path.join(work, 'closed-clouds.yaml');
+    const text = await readFile(path.join(fixtureDir, 'clouds.yaml'), 'utf8');
+    await writeFile(closed, text.replace(/auth_url: http:\/\/127\.0\.0\.1:\d+/, `auth_url: http://127.0.0.1:${await closedPort()}`), { mode: 0o600 });
+    const down = await status(closed);
+    expect(down.endpoints).toEqual([expect.objectContaining({ name: 'catalog', health: 'unhealthy', note: 'connection refused' })]);
+    // No password in what status prints.
+    expect(JSON.stringify(report) + JSON.stringify(down)).not.toMatch(/password/i);
+  }, 5 * 60_000);
 
   it('a deliberately misnamed flavor fails scs-0100 and scs-0103', async () => {
     const fixturePython = path.join((await exec('bash', [path.join(REPO, 'scripts', 'cloud-fixture.sh'), 'venv'])).stdout.trim().split('\n').at(-1)!, 'bin', 'python');
