@@ -231,6 +231,24 @@ describe.skipIf(!ENABLED)('real OpenStack APIs (test:cloud)', () => {
     expect(JSON.stringify(report) + JSON.stringify(down)).not.toMatch(/password/i);
   }, 5 * 60_000);
 
+  it('verify\'s instance part against APIs without compute: nova accepts the boot, it times out, the instance is deleted again and the failure names the step', async () => {
+    const config = path.join(rig.stateDir, 'config');
+    const result = await runCiab(['verify', '--json', '--config', config, '--venv', venv], {
+      env: { CIAB_VERIFY_EXTRA_VARS: JSON.stringify({ ciab_verify_timeout: 15, ciab_verify_dataplane: false, ciab_verify_volume: false }) },
+    });
+    expect(result.code, result.stderr).toBe(1);
+    const steps = (JSON.parse(result.stdout) as VerifyReport).verify.steps;
+    const status = (task: string) => steps.find((step) => step.task === task)?.status;
+    expect(status('Find the test flavor')).toBe('ok');
+    expect(steps.find((step) => step.task === 'Boot the test instance')).toMatchObject({ status: 'failed', message: expect.stringContaining('Timeout waiting for the server') });
+    expect(status('Delete the test instance and its floating IP')).toBe('changed');
+    expect(steps.at(-1)).toMatchObject({ task: 'Fail when a step of the test instance failed', message: expect.stringContaining('Boot the test instance') });
+    // Nothing is left behind: the demo project has no server.
+    const fixturePython = path.join((await exec('bash', [path.join(REPO, 'scripts', 'cloud-fixture.sh'), 'venv'])).stdout.trim().split('\n').at(-1)!, 'bin', 'python');
+    const left = await exec(fixturePython, ['-c', "import openstack; print(len(list(openstack.connect(cloud='ciab-admin').compute.servers(all_projects=True))))"], { ...process.env, OS_CLIENT_CONFIG_FILE: path.join(fixtureDir, 'clouds.yaml') });
+    expect(left.stdout.trim(), left.stderr).toBe('0');
+  }, 10 * 60_000);
+
   it('a deliberately misnamed flavor fails scs-0100 and scs-0103', async () => {
     const fixturePython = path.join((await exec('bash', [path.join(REPO, 'scripts', 'cloud-fixture.sh'), 'venv'])).stdout.trim().split('\n').at(-1)!, 'bin', 'python');
     const script = [
