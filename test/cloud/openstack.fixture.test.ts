@@ -105,6 +105,7 @@ describe.skipIf(!ENABLED)('real OpenStack APIs (test:cloud)', () => {
     if (!work) return;
     if (!GIVEN_FIXTURE) await exec('bash', [path.join(REPO, 'scripts', 'cloud-fixture.sh'), 'down', fixtureDir]);
     await rm(work, { recursive: true, force: true });
+    if (rig) await rm(rig.dir, { recursive: true, force: true });
   }, 120_000);
 
   async function bootstrap(extra: Record<string, unknown> = {}): Promise<{ code: number; events: CallbackEvent[]; out: string }> {
