@@ -219,6 +219,11 @@ function kollaVariables(i: KollaInputs): Record<string, KollaVar> {
     // post-deploy's own clouds.yaml/admin-openrc.sh name a CA only when this is set (kolla's default is "").
     v.kolla_admin_openrc_cacert = { value: '{{ kolla_certificates_dir }}/ca/root.crt', why: 'the CA kolla-ansible certificates makes, where it writes it (<configdir>/certificates/ca)' };
   }
+  if (!i.profile.network.tls_external && (i.answers.trust?.ca_certificates ?? []).length > 0) {
+    // The extra CAs (a TLS-intercepting proxy's, a private registry's): prepare-host puts them into
+    // <configdir>/certificates/ca, which kolla copies into every container's trust store when this is on.
+    v.kolla_copy_ca_into_containers = { value: true, why: 'services must trust the extra CA certificates of the answers (trust.ca_certificates)' };
+  }
   Object.assign(v, serviceSwitches(i.services));
   if (i.services.includes('designate')) {
     // With designate, neutron's DNS integration is on (roles/neutron/defaults), and kolla's neutron precheck
