@@ -9,6 +9,9 @@
 #   scripts/vm-testbed.sh reboot          reboot the running VM (the overlay and disks are kept) and wait for ssh
 #   scripts/vm-testbed.sh ssh -- CMD…     run a command in the VM as root (arguments are kept as they are)
 #   scripts/vm-testbed.sh copy SRC… DEST  copy files/folders into the VM folder DEST (tar over ssh): DEST/basename(SRC)
+#   scripts/vm-testbed.sh wheelhouse REQS a local package mirror for the running VM: the wheels of REQS (exact pins)
+#                                       for the VM's Python, downloaded on this host (cached), copied to
+#                                       /var/cache/ciab-wheels and named in the VM's /etc/pip.conf (no-index)
 #   scripts/vm-testbed.sh port            print the ssh port of the running VM
 #   scripts/vm-testbed.sh status          exit 0 when the VM runs and answers ssh
 #   scripts/vm-testbed.sh stop            power it off and clean up the run folder
@@ -17,6 +20,7 @@
 #   CIAB_CACHE               cache root (default ~/.cache/ciab); the testbed uses $CIAB_CACHE/vm
 #   CIAB_VM_MIRROR           Debian mirror (default http://deb.debian.org/debian)
 #   CIAB_VM_BOOT_TIMEOUT     seconds to wait for ssh after boot (default 420)
+#   CIAB_VM_HOST_PIP         the host's pip for `wheelhouse` (default: the pinned kolla venv's, scripts/kolla-venv.sh)
 #   CIAB_VM_DISK_SERIALS     1 (default): the virtio disks carry serial= so udev makes /dev/disk/by-id links,
 #                            as real disks have; 0: no serials (virtio disks then have no by-id link)
 #
@@ -337,6 +341,44 @@ cmd_copy() {
   done
 }
 
+# pip under TCG spends minutes fetching ~75 MB over TLS (SHA and AES are the slowest things to emulate). A site
+# mirror is what many real machines have: here it is a folder of wheels, downloaded on the host for the guest's
+# Python and platform (--only-binary, so nothing is built), and a pip.conf that uses only it. pip still installs
+# every package for real inside the VM.
+cmd_wheelhouse() {
+  [ $# -eq 1 ] || die "usage: $0 wheelhouse REQUIREMENTS"
+  local reqs="$1" pyver pip sha dir
+  [ -r "$reqs" ] || die "wheelhouse: cannot read $reqs"
+  ssh_opts
+  pyver="$(ssh "${SSH_OPTS[@]}" root@127.0.0.1 -- python3 -c "'import sys; print(\"%d.%d\" % sys.version_info[:2])'")" ||
+    die "wheelhouse: no python3 in the VM"
+  pip="${CIAB_VM_HOST_PIP:-}"
+  if [ -z "$pip" ]; then
+    pip="$(bash "$(dirname "$0")/kolla-venv.sh" | tail -n 1)/bin/pip" || die "wheelhouse: no host pip (scripts/kolla-venv.sh failed)"
+  fi
+  sha="$(sha256sum "$reqs" | cut -c1-12)"
+  dir="$VM/wheels/$sha-cp${pyver/./}"
+  if [ ! -f "$dir/.complete" ]; then
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    # manylinux_2_39 stands for every older manylinux tag too (pip expands it); trixie has glibc 2.41.
+    "$pip" download --quiet --disable-pip-version-check --only-binary=:all: --implementation cp \
+      --python-version "$pyver" --abi "cp${pyver/./}" --platform manylinux_2_39_x86_64 --platform manylinux2014_x86_64 \
+      --dest "$dir" --requirement "$reqs" >"$VM/wheelhouse.log" 2>&1 ||
+      { tail -n 20 "$VM/wheelhouse.log" >&2; die "wheelhouse: pip download failed (log: $VM/wheelhouse.log)"; }
+    touch "$dir/.complete"
+  fi
+  tar -C "$dir" -cf - --exclude=.complete . |
+    ssh "${SSH_OPTS[@]}" root@127.0.0.1 -- 'rm -rf /var/cache/ciab-wheels && mkdir -p /var/cache/ciab-wheels && tar -C /var/cache/ciab-wheels -xf - --no-same-owner' ||
+    die "wheelhouse: copy into the VM failed"
+  ssh "${SSH_OPTS[@]}" root@127.0.0.1 -- 'cat >/etc/pip.conf' <<'EOF' || die "wheelhouse: cannot write the VM's /etc/pip.conf"
+# The VM testbed's local package mirror (scripts/vm-testbed.sh wheelhouse): pinned wheels built on the host.
+[global]
+no-index = true
+find-links = /var/cache/ciab-wheels
+EOF
+}
+
 cmd_reboot() {
   qemu_pid >/dev/null || die "not running"
   ssh_opts
@@ -366,9 +408,10 @@ main() {
     reboot) cmd_reboot ;;
     ssh) cmd_ssh "$@" ;;
     copy) cmd_copy "$@" ;;
+    wheelhouse) cmd_wheelhouse "$@" ;;
     port) qemu_pid >/dev/null || die "not running"; cat "$RUN/ssh.port" ;;
     status) qemu_pid >/dev/null && ssh_ready ;;
-    *) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 }
 

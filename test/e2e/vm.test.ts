@@ -13,12 +13,14 @@
 // status); destroy --yes (all gone but what is left on purpose); the ext4 disk unchanged throughout.
 // In `npm test` (CI) only the boot and detect run: the install flow takes longer than CI's budget under TCG and has
 // not yet run green end to end (issue 11). `npm run test:e2e` (CIAB_VM_INSTALL=1) runs the whole flow.
+// The kolla venv's wheels come from a local mirror the testbed builds on the host (`vm-testbed.sh wheelhouse`: a
+// folder of wheels and the VM's /etc/pip.conf); CIAB_VM_PYPI=1 takes them from PyPI instead (through the CA answer).
 // CIAB_VM_KEEP=1 leaves the VM running afterwards. CIAB_VM_EVENTS=DIR copies each run's events (events.ndjson, <phase>.ansible.ndjson) out of the VM into DIR.
 //
 // Skips, with the reason printed, when not root, when qemu/debootstrap cannot be installed, or with
 // CIAB_SKIP_VM=1.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +160,27 @@ async function keepEvents(label: string): Promise<void> {
   for (const name of names) writeFileSync(path.join(dir, name), (await inVm(['cat', `/var/log/ciab/runs/latest/${name}`])).stdout);
 }
 
+/** `ciab detect --json` of the VM (the detect test), for the render on the host. */
+let vmFacts = '';
+
+/** passwords.yml rendered on this host for the VM's facts, copied to where the install in the VM renders. */
+async function renderSecretsOnHost(): Promise<void> {
+  if (vmFacts === '') throw new Error('no facts of the VM (the detect test did not pass)');
+  const dir = mkdtempSync(path.join(os.tmpdir(), `ciab-vm-render-${process.pid}-`));
+  try {
+    writeFileSync(path.join(dir, 'facts.json'), vmFacts);
+    // passwords.yml does not depend on the plan: the answers without the CA files (paths of the VM) do.
+    writeFileSync(path.join(dir, 'answers.yaml'), ANSWERS.replace('CA_FILES', '[]'));
+    const render = await run(process.execPath, [path.join(ROOT, 'bin', 'ciab'), 'render', '--answers', path.join(dir, 'answers.yaml'), '--facts', path.join(dir, 'facts.json'), '--out', path.join(dir, 'config')], 10 * MIN);
+    if (render.code !== 0) throw new Error(`ciab render on the host failed:\n${render.stderr}`);
+    const copied = await testbed(['copy', path.join(dir, 'config', 'kolla', 'passwords.yml'), '/etc/ciab/config/kolla'], 5 * MIN);
+    if (copied.code !== 0) throw new Error(`copy passwords.yml failed:\n${copied.stderr}`);
+    await sh('chown root:root /etc/ciab/config/kolla/passwords.yml && chmod 600 /etc/ciab/config/kolla/passwords.yml');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const timings: Record<string, number> = {};
 const fileStarted = Date.now();
 
@@ -246,6 +269,14 @@ describeIfAvailable('ciab install on a real Debian 13 VM', skipReason, () => {
       await sh(`[ -x /usr/local/bin/node ] || mv /usr/local/bin/${path.basename(process.execPath)} /usr/local/bin/node; ln -sf /opt/ciab/bin/ciab /usr/local/bin/ciab`);
     });
 
+    // The kolla venv's wheels from a local mirror built on the host (CIAB_VM_PYPI=1: from PyPI through the CA answer).
+    if (process.env.CIAB_VM_PYPI !== '1') {
+      await step('wheelhouse for the kolla venv (built on the host, cached)', async () => {
+        const wheels = await testbed(['wheelhouse', path.join(ROOT, 'ansible', 'requirements.txt')], 20 * MIN);
+        if (wheels.code !== 0) throw new Error(`vm-testbed wheelhouse failed:\n${wheels.stderr}`);
+      });
+    }
+
     // The disk an installer must never touch: a file on it, and its UUID, checked at the end.
     keepUuid = (await inVm(['blkid', '-s', 'UUID', '-o', 'value', '/dev/disk/by-label/ciab-keep'])).stdout.trim();
     await sh('mkdir -p /mnt/keep && mount LABEL=ciab-keep /mnt/keep && echo "written before ciab ran" > /mnt/keep/witness && umount /mnt/keep');
@@ -262,6 +293,7 @@ describeIfAvailable('ciab install on a real Debian 13 VM', skipReason, () => {
   it('detect --json: Debian 13 with systemd and ifupdown; vdb blank and usable, the ext4 disk vdc not', async () => {
     const result = await step('detect', () => inVm(['env', 'NO_COLOR=1', 'ciab', 'detect', '--json', '--no-uplink-check'], { allowFail: true, timeoutMs: 5 * MIN }));
     expect(result.code, result.stderr).toBe(0);
+    vmFacts = result.stdout;
     const facts = HostFacts.parse(JSON.parse(result.stdout));
     expect(facts.os).toMatchObject({ id: 'debian', versionId: '13', codename: 'trixie', init: 'systemd', networkConfig: 'ifupdown' });
     expect(facts.memory.totalBytes).toBeGreaterThan(5 * GiB);
@@ -274,6 +306,10 @@ describeIfAvailable('ciab install on a real Debian 13 VM', skipReason, () => {
   }, 10 * MIN);
 
   installIt('install --until kolla-prechecks, stopped by SIGINT during prepare-host: stops at a task boundary, exit 130', async () => {
+    // The seven RSA-4096 keys of passwords.yml take minutes under TCG. A render keeps the secrets of an existing
+    // passwords.yml, so `ciab render` for the VM's facts on this host makes it, and the install in the VM keeps it
+    // (CIAB_VM_KEYS_IN_VM=1: the VM makes its own).
+    if (process.env.CIAB_VM_KEYS_IN_VM !== '1') await step('secrets rendered on the host', renderSecretsOnHost);
     // The first task of the playbook itself (after the venv is built): the stop must come between two tasks.
     const first = await step('install, SIGINT during prepare-host', () =>
       ciab('sigint', [...INSTALL, '--until', 'kolla-prechecks'], 60 * MIN, { when: 'grep -q "\\"type\\":\\"task_started\\"" /var/log/ciab/runs/latest/events.ndjson 2>/dev/null' }),
@@ -302,6 +338,8 @@ describeIfAvailable('ciab install on a real Debian 13 VM', skipReason, () => {
     await sh('systemctl is-active docker && docker info --format "{{.Driver}}"');
     // The extra CA answer reached the system store and pip.
     await sh('ls /usr/local/share/ca-certificates/ciab/*.crt && grep -q ca-certificates.crt /opt/ciab/kolla-venv/pip.conf');
+    // … and kolla's CA folder, for kolla_copy_ca_into_containers.
+    await sh('ls /etc/ciab/config/kolla/certificates/ca/ciab-*.crt && grep -q "^kolla_copy_ca_into_containers: true" /etc/ciab/config/kolla/globals.yml');
     const prechecksLog = (await inVm(['cat', '/var/log/ciab/runs/latest/kolla-prechecks.log'])).stdout;
     expect(prechecksLog).toMatch(/--use-test-images/);
     expect(prechecksLog).toMatch(/failed=0/);
