@@ -105,8 +105,10 @@ interface CiabRun {
 async function ciab(name: string, args: string[], timeoutMs: number, interrupt?: { when: string }): Promise<CiabRun> {
   const started = Date.now();
   const base = `/root/ciab-runs/${name}`;
-  // The inner sh records its pid and becomes ciab (exec): SIGINT reaches ciab itself, as a Ctrl-C does.
-  await sh(`mkdir -p /root/ciab-runs && rm -f ${base}.*; setsid sh /root/run-ciab.sh ${base} ${args.map((a) => `'${a}'`).join(' ')} </dev/null >/dev/null 2>&1 &`);
+  // The inner sh records its pid and becomes ciab (exec): SIGINT reaches ciab itself, as a Ctrl-C does. A transient
+  // systemd service, not a background job of the ssh session: once an install started that way vanished about a
+  // minute in, without an exit code or a line of output (cause not found); a service is tied to no ssh session.
+  await sh(`mkdir -p /root/ciab-runs && rm -f ${base}.*; systemd-run --unit=ciab-e2e-${name} --collect --quiet -p KillMode=process -E HOME=/root sh /root/run-ciab.sh ${base} ${args.map((a) => `'${a}'`).join(' ')}`);
   const deadline = Date.now() + timeoutMs;
   let interrupted = !interrupt;
   // Waits on the condition inside the VM (one ssh per ≤ 4 min), never a fixed sleep out here.
