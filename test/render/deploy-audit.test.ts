@@ -76,8 +76,8 @@ const ALL_ROLES: PrecheckRole[] = [
   { role: 'neutron', values: ['container_proxy', 'docker_registry_insecure', 'docker_registry'] },
   // K2/K3
   { role: 'octavia', values: ['octavia_provider_drivers', 'enable_octavia_jobboard', 'octavia_auto_configure'] },
-  // W1: a role without prechecks, for its defaults; site.yml applies it to every deployment
-  { role: 'certificates', when: 'true', values: ['kolla_certificates_dir', 'kolla_admin_openrc_cacert'] },
+  // W1, W15: a role without prechecks, for its defaults; site.yml applies it to every deployment
+  { role: 'certificates', when: 'true', values: ['kolla_certificates_dir', 'kolla_admin_openrc_cacert', 'node_custom_config'] },
   // W10 (applied under enable_loadbalancer, as site.yml does)
   { role: 'loadbalancer', values: ['keepalived_virtual_router_id'] },
   // W14
@@ -240,8 +240,7 @@ describe.each(AUDIT_CASES.map((c) => c.name).filter((n) => !process.env.CIAB_AUD
     const readme = fileOf(name, 'osism/README.md')!.content;
     expect(readme).not.toMatch(/`\/etc\/kolla\/(certificates|config)\//);
     if (venvSkip) ctx.skip(venvSkip);
-    const result = await prechecks([{ role: 'certificates', when: 'true', values: ['kolla_certificates_dir', 'node_custom_config'] }]);
-    const kollaSays = result.values.certificates!;
+    const kollaSays = (await prechecks('certificates')).values!;
     expect(readme).toContain(`\`${kollaSays.node_custom_config as string}/\` overrides`);
     if (plan.network.tls) expect(readme).toContain(`\`${kollaSays.kolla_certificates_dir as string}/\` → \`environments/kolla/certificates/\``);
     expect(kollaSays.node_custom_config).toBe(path.join(dir, 'kolla', 'config'));
