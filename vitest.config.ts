@@ -1,8 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-// Tests that change kernel state (network namespaces, loop devices), boot the VM, or time a real terminal run one
-// file at a time, after the rest; everything else runs in parallel. Keep the suffixes when adding such a test.
-const EXCLUSIVE = ['test/**/*.netns.test.ts', 'test/**/*.loop.test.ts', 'test/**/*.tmux.test.ts', 'test/**/*.timing.test.ts', 'test/e2e/**/*.test.ts'];
+// Tests that change kernel state (network namespaces, loop devices) or time a real terminal or process run one file
+// at a time, after the rest; everything else runs in parallel. Keep the suffixes when adding such a test.
+const EXCLUSIVE = ['test/**/*.netns.test.ts', 'test/**/*.loop.test.ts', 'test/**/*.tmux.test.ts', 'test/**/*.timing.test.ts'];
+// Not part of `npm test`: the VM e2e (boots Debian under TCG, minutes; `npm run test:vm` / `npm run test:e2e`) and
+// soaks (randomised long runs that measure rather than check one case; `npm run soak`). CIAB_SUITE picks them.
+const SEPARATE = { e2e: ['test/e2e/**/*.test.ts'], soak: ['test/**/*.soak.test.ts'] };
+const suite = process.env.CIAB_SUITE;
+if (suite !== undefined && !(suite in SEPARATE)) throw new Error(`CIAB_SUITE=${suite}: not one of ${Object.keys(SEPARATE).join(', ')}`);
+const IGNORED = ['dist/**', 'node_modules/**'];
 
 export default defineConfig({
   test: {
@@ -10,26 +16,28 @@ export default defineConfig({
     testTimeout: 30_000,
     // Two cores: two files at a time (most of them wait on ansible, the CLI or key generation in child processes).
     maxWorkers: 2,
-    projects: [
-      {
-        extends: true,
-        test: {
-          name: 'parallel',
-          include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-          exclude: ['dist/**', 'node_modules/**', ...EXCLUSIVE],
-          sequence: { groupOrder: 0 },
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'exclusive',
-          include: EXCLUSIVE,
-          exclude: ['dist/**', 'node_modules/**'],
-          fileParallelism: false,
-          sequence: { groupOrder: 1 },
-        },
-      },
-    ],
+    projects: suite
+      ? [{ extends: true, test: { name: suite, include: SEPARATE[suite as keyof typeof SEPARATE], exclude: IGNORED, fileParallelism: false } }]
+      : [
+          {
+            extends: true,
+            test: {
+              name: 'parallel',
+              include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+              exclude: [...IGNORED, ...EXCLUSIVE, ...Object.values(SEPARATE).flat()],
+              sequence: { groupOrder: 0 },
+            },
+          },
+          {
+            extends: true,
+            test: {
+              name: 'exclusive',
+              include: EXCLUSIVE,
+              exclude: IGNORED,
+              fileParallelism: false,
+              sequence: { groupOrder: 1 },
+            },
+          },
+        ],
   },
 });

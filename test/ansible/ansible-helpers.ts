@@ -46,6 +46,21 @@ export async function makeWorkdir(files: Record<string, string>): Promise<string
   return dir;
 }
 
+/**
+ * One play as YAML text: over every inventory host, no fact gathering, `tasks` (and `handlers`) as YAML list
+ * items indented by 4 spaces, e.g. `    - name: t1\n      ansible.builtin.command: touch t1.ran\n`.
+ */
+export function play(tasks: string, opts: { name?: string; hosts?: string; handlers?: string } = {}): string {
+  const name = opts.name ? `- name: ${opts.name}\n  hosts: ${opts.hosts ?? 'all'}\n` : `- hosts: ${opts.hosts ?? 'all'}\n`;
+  const handlers = opts.handlers ? `  handlers:\n${opts.handlers.replace(/^\n/, '')}` : '';
+  return `${name}  gather_facts: false\n  tasks:\n${tasks.replace(/^\n/, '')}${handlers}`;
+}
+
+/** A work dir (makeWorkdir) whose play.yml holds these plays, plus any other files. */
+export function playbookDir(plays: string[], files: Record<string, string> = {}): Promise<string> {
+  return makeWorkdir({ 'play.yml': plays.join(''), ...files });
+}
+
 /** The environment ciab gives every ansible run (RUN-ENGINE.md §5.2). */
 export function callbackEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {

@@ -9,6 +9,8 @@ import {
   callbackEnv,
   kollaVenv,
   makeWorkdir,
+  play,
+  playbookDir,
   readEvents,
   runPlaybook,
   start,
@@ -186,20 +188,13 @@ describe('ciab_events callback (real ansible-playbook)', () => {
 });
 
 describe('ciab_events line limits and write failures', () => {
-  beforeAll(async () => {
-    await kollaVenv();
-  }, 900_000);
-
   it('cuts a huge failure to 4 KiB per line, keeping the end of stderr', async () => {
-    const dir = await makeWorkdir({
-      'play.yml': `
-- hosts: all
-  gather_facts: false
-  tasks:
+    const dir = await playbookDir([
+      play(`
     - name: noisy failure
       ansible.builtin.shell: "python3 -c \\"import sys; sys.stderr.write('x' * 20000 + 'THE-END')\\"; exit 1"
-`,
-    });
+`),
+    ]);
     const finished = await runPlaybook(dir, 'play.yml');
     expect(finished.exitCode).toBe(2);
     const text = readFileSync(path.join(dir, 'events.ndjson'), 'utf8');
@@ -210,15 +205,12 @@ describe('ciab_events line limits and write failures', () => {
   }, 120_000);
 
   it('never breaks the play when the event file cannot be written, and says so once', async () => {
-    const dir = await makeWorkdir({
-      'play.yml': `
-- hosts: all
-  gather_facts: false
-  tasks:
+    const dir = await playbookDir([
+      play(`
     - ansible.builtin.debug: { msg: one }
     - ansible.builtin.debug: { msg: two }
-`,
-    });
+`),
+    ]);
     const finished = await runPlaybook(dir, 'play.yml', { CIAB_EVENT_FILE: path.join(dir, 'missing-dir', 'events.ndjson') });
     expect(finished.exitCode).toBe(0);
     expect(finished.stdout).toContain('ok=2');
@@ -236,6 +228,11 @@ describe('ciab_events stop file (RUN-ENGINE §5.7)', () => {
     - name: ${name}
       ansible.builtin.command: touch ${name}.ran
 `;
+  const notifying = (name: string): string => `${marker(name).trimEnd()}\n      notify: handler h\n`;
+  const handlerH = `
+    - name: handler h
+      ansible.builtin.command: touch h.ran
+`;
 
   async function stopDuring(dir: string, blockingTask: string): Promise<{ exitCode: number | null; events: CallbackEvent[] }> {
     const bin = await ansiblePlaybookPath();
@@ -248,18 +245,8 @@ describe('ciab_events stop file (RUN-ENGINE §5.7)', () => {
     return { exitCode: finished.exitCode, events: readEvents(eventFile) };
   }
 
-  beforeAll(async () => {
-    await kollaVenv();
-  }, 900_000);
-
   it('lets the task in progress finish, does not start the next one, exits 99 after a stopping event', async () => {
-    const dir = await makeWorkdir({
-      'play.yml': `
-- hosts: all
-  gather_facts: false
-  tasks:
-${marker('t1')}${blocking('t2')}${marker('t3')}`,
-    });
+    const dir = await playbookDir([play(`${marker('t1')}${blocking('t2')}${marker('t3')}`)]);
     const { exitCode, events } = await stopDuring(dir, 't2');
     expect(exitCode).toBe(99);
     expect(events.find((e) => e.event === 'result' && e.task === 't2')?.status).toBe('changed');
@@ -272,23 +259,12 @@ ${marker('t1')}${blocking('t2')}${marker('t3')}`,
   }, 120_000);
 
   it('runs notified handlers at a flush before stopping at the next task', async () => {
-    const dir = await makeWorkdir({
-      'play.yml': `
-- hosts: all
-  gather_facts: false
-  tasks:
-    - name: t1
-      ansible.builtin.command: touch t1.ran
-      notify: handler h
-${blocking('t2')}
+    const dir = await playbookDir([
+      play(`${notifying('t1')}${blocking('t2')}
     - name: flush
       ansible.builtin.meta: flush_handlers
-${marker('t3')}
-  handlers:
-    - name: handler h
-      ansible.builtin.command: touch h.ran
-`,
-    });
+${marker('t3')}`, { handlers: handlerH }),
+    ]);
     const { exitCode, events } = await stopDuring(dir, 't2');
     expect(exitCode).toBe(99);
     expect(existsSync(path.join(dir, 'h.ran'))).toBe(true);
@@ -299,23 +275,7 @@ ${marker('t3')}
   }, 120_000);
 
   it('with handlers pending at the end of a play, runs them and the rest of the play, then stops at the next play', async () => {
-    const dir = await makeWorkdir({
-      'play.yml': `
-- hosts: all
-  gather_facts: false
-  tasks:
-    - name: t1
-      ansible.builtin.command: touch t1.ran
-      notify: handler h
-${blocking('t2')}${marker('t3')}
-  handlers:
-    - name: handler h
-      ansible.builtin.command: touch h.ran
-- hosts: all
-  gather_facts: false
-  tasks:
-${marker('t4')}`,
-    });
+    const dir = await playbookDir([play(`${notifying('t1')}${blocking('t2')}${marker('t3')}`, { handlers: handlerH }), play(marker('t4'))]);
     const { exitCode, events } = await stopDuring(dir, 't2');
     expect(exitCode).toBe(99);
     expect(existsSync(path.join(dir, 't3.ran'))).toBe(true);

@@ -4,52 +4,42 @@
 // on this machine (ciab_root /) must change no file.
 // TEST addresses only: 192.0.2.0/24 (the uplink), 198.51.100.10 (a server in the gateway namespace).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planSession } from '../../src/app/session.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
+import { fixtureFacts } from '../helpers/facts.js';
 import { HOST_TEMPLATES, loadProfiles } from '../helpers/inputs.js';
 import { renderHostFiles } from '../../src/render/host.js';
-import { fixtureFacts } from '../helpers/facts.js';
+import {
+  createUplinkSandbox,
+  hasTool as has,
+  HOST_UPLINK_IP,
+  ipIn,
+  netnsUnavailable,
+  removeNetns,
+  runCommand as run,
+  shIn as sh,
+  uniqueNetnsName,
+  uplinkPlan,
+  WORLD_SERVER_IP,
+} from '../helpers/netns.js';
+import { waitUntil } from '../helpers/wait.js';
 import { ensureKollaVenv, needVenv, type KollaVenv } from '../kolla/harness.js';
 import { describeIfAvailable, skipOrFail } from '../helpers/require.js';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 const ANSIBLE = path.join(REPO, 'ansible');
-const ID = `${process.pid % 100000}${randomBytes(2).toString('hex')}`;
-const NS = { sandbox: `ciab-sb-${ID}`, gateway: `ciab-gw-${ID}` };
-const UPLINK = 'uplink0';
-const SANDBOX_IP = '192.0.2.2';
-const GATEWAY_IP = '192.0.2.1';
-const SERVER_IP = '198.51.100.10';
+// The sandbox is the "host" of test/helpers/netns.ts; the gateway is its "world".
+const NS = { sandbox: uniqueNetnsName('sb'), gateway: uniqueNetnsName('gw') };
+const SANDBOX_IP = HOST_UPLINK_IP;
+const SERVER_IP = WORLD_SERVER_IP;
 const HOSTNAME = 'seat07';
 
-const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
-function unavailable(): string | null {
-  if (process.getuid?.() !== 0) return 'needs root (creates network namespaces)';
-  const missing = ['ip', 'ifup', 'ifdown', 'python3', 'setsid'].filter((t) => !has(t));
-  if (missing.length > 0) return `missing ${missing.join(', ')} (apt: iproute2 ifupdown python3 util-linux)`;
-  if (!has('nft') && !has('iptables')) return 'neither nft nor iptables (apt: nftables iptables)';
-  if (spawnSync('ip', ['netns', 'list'], { stdio: 'ignore' }).status !== 0) return '`ip netns` is unavailable';
-  return null;
-}
-const skipReason = unavailable();
-
-const run = (command: string, args: string[]): string => execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const ipIn = (ns: string, ...args: string[]) => run('ip', ['-n', ns, ...args]);
-const inNs = (ns: string, command: string, args: string[]) => run('ip', ['netns', 'exec', ns, command, ...args]);
-const sh = (ns: string, script: string) => inNs(ns, 'sh', ['-c', script]);
-
-async function waitFor(what: string, ok: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const skipReason = netnsUnavailable(['ifup', 'ifdown', 'python3', 'setsid'], 'iproute2 ifupdown python3 util-linux');
 
 /** Everything in the sandbox teardown must leave as it was. */
 function sandboxState(root: string) {
@@ -155,34 +145,16 @@ describeIfAvailable('prepare-host network parts in network namespaces', skipReas
     writeFileSync(path.join(root, 'etc', 'hosts'), `127.0.0.1\tlocalhost\n127.0.1.1\t${HOSTNAME}.lan\t${HOSTNAME}\n\n::1     localhost ip6-localhost ip6-loopback\n`);
     writeFileSync(path.join(root, 'etc', 'network', 'interfaces'), 'auto lo\niface lo inet loopback\n');
 
-    const profiles = await loadProfiles();
-    const facts = await fixtureFacts('laptop');
-    const s = planSession({ facts, profiles, sources: {}, options: { skip: ['ports', 'services'], vars: {} } });
-    const real = s.plan!;
-    plan = {
-      ...real,
-      host: { ...real.host, hostname: HOSTNAME, networkConfig: 'ifupdown', managementInterface: UPLINK, managementIp: SANDBOX_IP, managementCidr: `${SANDBOX_IP}/24` },
-      network: { ...real.network, localBridge: { ...real.network.localBridge!, natOut: UPLINK } },
-    };
+    plan = await uplinkPlan({ hostname: HOSTNAME, managementIp: SANDBOX_IP, managementCidr: `${SANDBOX_IP}/24` });
     writeConfig(config, plan);
 
-    for (const ns of Object.values(NS)) {
-      run('ip', ['netns', 'add', ns]);
-      ipIn(ns, 'link', 'set', 'lo', 'up');
-    }
-    ipIn(NS.sandbox, 'link', 'add', UPLINK, 'type', 'veth', 'peer', 'name', 'wan0', 'netns', NS.gateway);
-    ipIn(NS.sandbox, 'addr', 'add', `${SANDBOX_IP}/24`, 'dev', UPLINK);
-    ipIn(NS.sandbox, 'link', 'set', UPLINK, 'up');
-    ipIn(NS.sandbox, 'route', 'add', 'default', 'via', GATEWAY_IP);
-    ipIn(NS.gateway, 'addr', 'add', `${GATEWAY_IP}/24`, 'dev', 'wan0');
-    ipIn(NS.gateway, 'addr', 'add', `${SERVER_IP}/32`, 'dev', 'lo');
-    ipIn(NS.gateway, 'link', 'set', 'wan0', 'up');
+    createUplinkSandbox({ host: NS.sandbox, world: NS.gateway }, { routeBack: false });
     // No route back to the floating network: only masqueraded traffic gets an answer.
     before = sandboxState(root);
   }, 300_000);
 
   afterAll(() => {
-    for (const ns of Object.values(NS)) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    removeNetns(Object.values(NS));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -292,7 +264,7 @@ print('ready', flush=True); c,p=s.accept(); print(p[0], flush=True)`;
     exec('apply');
     expect(ipIn(NS.sandbox, 'link', 'show')).toContain(b.bridge);
     // No commit: as if ansible was killed here.
-    await waitFor('the watchdog to roll back', () => existsSync(path.join(txn, 'rolled-back')), 30_000);
+    await waitUntil(() => existsSync(path.join(txn, 'rolled-back')), 'the watchdog rolled back', 30_000);
     expect(readFileSync(path.join(txn, 'rolled-back'), 'utf8')).toContain('not confirmed within 2s');
     const after = sandboxState(root);
     expect(after.links).toEqual(before.links);

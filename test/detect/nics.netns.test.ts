@@ -10,6 +10,7 @@ import { createHostReader } from '../../src/env/host.js';
 import { HostFacts, type Nic, type Note } from '../../src/model/facts.js';
 import { runCiab } from '../helpers/cli.js';
 import { describeIfAvailable } from '../helpers/require.js';
+import { cpuMsOf } from '../helpers/cpu.js';
 
 const NS = `ciab-nics-${process.pid}-${randomBytes(3).toString('hex')}`;
 // TEST addresses only (10.99.x); all traffic stays inside the namespace.
@@ -134,9 +135,9 @@ describeIfAvailable('in a network namespace', skipReason, () => {
 describe('the root namespace, read-only', () => {
   it('finds the default-route interface without throwing', async () => {
     const notes: Note[] = [];
-    const started = performance.now();
-    const { nics, network } = await detectNetwork(createHostReader(), notes, { ...DEFAULT_DETECT_OPTIONS, uplink: false });
-    const ms = performance.now() - started;
+    let detected: Awaited<ReturnType<typeof detectNetwork>> | undefined;
+    const ms = await cpuMsOf(async () => (detected = await detectNetwork(createHostReader(), notes, { ...DEFAULT_DETECT_OPTIONS, uplink: false })));
+    const { nics, network } = detected!;
     expect(nics.length).toBeGreaterThan(0);
     expect(nics.find((x) => x.kind === 'loopback')?.name).toBe('lo');
 
@@ -151,7 +152,8 @@ describe('the root namespace, read-only', () => {
       expect(network.defaultRoute?.interface).toBe(expected);
       expect(nics.find((x) => x.name === expected)).toMatchObject({ defaultRoute: true, role: 'management' });
     }
-    // All reads are parallel and direct: far below a second even on a slow VM.
-    expect(ms).toBeLessThan(3000);
+    // All reads are parallel and direct: far below a second of CPU (CPU, not wall time: the wall time on a
+    // shared 2-core machine is everyone else's load).
+    expect(ms).toBeLessThan(1000);
   });
 });

@@ -6,47 +6,39 @@
 // `ip -n NS` or `ip netns exec NS`, and every namespace is deleted in afterAll, even on failure.
 // TEST addresses only: 192.0.2.0/24 (uplink), 203.0.113.0/24 (a second uplink), 198.51.100.0/24 (the outside),
 // the plan's 10.20.20.0/24.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planSession } from '../../src/app/session.js';
 import type { DeploymentPlan } from '../../src/model/plan.js';
-import { loadProfiles } from '../helpers/inputs.js';
 import { HOST_TEMPLATES } from '../helpers/inputs.js';
 import { renderHostFiles } from '../../src/render/host.js';
 import { describeIfAvailable } from '../helpers/require.js';
-import { fixtureFacts } from '../helpers/facts.js';
+import {
+  createUplinkSandbox,
+  hasTool as has,
+  HOST_UPLINK_IP,
+  inNs,
+  ipIn,
+  netnsUnavailable,
+  removeNetns,
+  UPLINK,
+  uniqueNetnsName,
+  uplinkPlan,
+  WORLD_SERVER_IP as OUTSIDE_SERVER,
+  WORLD_UPLINK_IP as OUTSIDE_UPLINK_IP,
+} from '../helpers/netns.js';
+import { waitUntil } from '../helpers/wait.js';
 
-const ID = `${process.pid % 100000}${randomBytes(2).toString('hex')}`;
-const NS = { host: `ciab-h-${ID}`, outside: `ciab-o-${ID}`, instance: `ciab-i-${ID}` };
-const UPLINK = 'uplink0';
-const HOST_UPLINK_IP = '192.0.2.2';
-const OUTSIDE_UPLINK_IP = '192.0.2.1';
-const OUTSIDE_SERVER = '198.51.100.10';
+// host and outside are test/helpers/netns.ts's "host" and "world"; the instance is a third namespace.
+const NS = { host: uniqueNetnsName('h'), outside: uniqueNetnsName('o'), instance: uniqueNetnsName('i') };
 const INSTANCE_IP = '10.20.20.50';
 const SECOND_UPLINK = 'uplink1';
 const HOST_SECOND_IP = '203.0.113.2';
 const OUTSIDE_SECOND_IP = '203.0.113.1';
 
-const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
-
-function unavailable(): string | null {
-  if (process.getuid?.() !== 0) return 'needs root (creates network namespaces)';
-  const missing = ['ip', 'ifup', 'ifdown', 'python3', 'ping'].filter((t) => !has(t));
-  if (missing.length > 0) return `missing ${missing.join(', ')} (apt: iproute2 ifupdown python3 iputils-ping)`;
-  if (!has('nft') && !has('iptables')) return 'neither nft nor iptables (apt: nftables iptables)';
-  if (spawnSync('ip', ['netns', 'list'], { stdio: 'ignore' }).status !== 0) return '`ip netns` is unavailable';
-  return null;
-}
-const skipReason = unavailable();
-
-const run = (command: string, args: string[], env?: NodeJS.ProcessEnv): string =>
-  execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
-const ipIn = (ns: string, ...args: string[]) => run('ip', ['-n', ns, ...args]);
-const inNs = (ns: string, command: string, args: string[], env?: NodeJS.ProcessEnv) => run('ip', ['netns', 'exec', ns, command, ...args], env);
+const skipReason = netnsUnavailable(['ifup', 'ifdown', 'python3', 'ping'], 'iproute2 ifupdown python3 iputils-ping');
 
 interface Link {
   ifname: string;
@@ -57,13 +49,7 @@ interface Link {
 const links = (ns: string): Link[] => JSON.parse(ipIn(ns, '-j', 'address', 'show')) as Link[];
 const link = (ns: string, name: string): Link | undefined => links(ns).find((l) => l.ifname === name);
 
-async function waitFor(what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const waitFor = (what: string, ok: () => boolean, timeoutMs = 30_000) => waitUntil(ok, what, timeoutMs);
 
 /** One TCP connection from the instance to the outside; returns the source address the outside saw. */
 async function peerSeenOutside(port: number): Promise<string> {
@@ -101,42 +87,22 @@ describeIfAvailable('ifupdown stanza and NAT script in network namespaces', skip
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'ciab-netns-'));
-    const profiles = await loadProfiles();
-    const facts = await fixtureFacts('laptop');
-    const s = planSession({ facts, profiles, sources: {}, options: { skip: ['ports', 'services'], vars: {} } });
     // The laptop's local-access workshop plan, on an ifupdown host whose management NIC is this test's uplink.
-    const real = s.plan!;
-    plan = {
-      ...real,
-      host: { ...real.host, networkConfig: 'ifupdown', managementInterface: UPLINK },
-      network: { ...real.network, localBridge: { ...real.network.localBridge!, natOut: UPLINK } },
-    };
+    plan = await uplinkPlan();
     const files = renderHostFiles(plan, HOST_TEMPLATES);
     interfaces = path.join(dir, 'interfaces');
     writeFileSync(interfaces, files.find((f) => f.path === 'host/etc/network/interfaces.d/60-ciab')!.content);
     nat = path.join(dir, 'ciab-nat');
     writeFileSync(nat, files.find((f) => f.path === 'host/usr/local/sbin/ciab-nat')!.content);
     chmodSync(nat, 0o755);
-    run('mkdir', ['-p', path.join(dir, 'state')]);
-
-    for (const ns of Object.values(NS)) {
-      run('ip', ['netns', 'add', ns]);
-      ipIn(ns, 'link', 'set', 'lo', 'up');
-    }
-    // host ⇄ outside: the uplink, with the outside as default gateway.
-    ipIn(NS.host, 'link', 'add', UPLINK, 'type', 'veth', 'peer', 'name', 'wan0', 'netns', NS.outside);
-    ipIn(NS.host, 'addr', 'add', `${HOST_UPLINK_IP}/24`, 'dev', UPLINK);
-    ipIn(NS.host, 'link', 'set', UPLINK, 'up');
-    ipIn(NS.host, 'route', 'add', 'default', 'via', OUTSIDE_UPLINK_IP);
-    ipIn(NS.outside, 'addr', 'add', `${OUTSIDE_UPLINK_IP}/24`, 'dev', 'wan0');
-    ipIn(NS.outside, 'addr', 'add', `${OUTSIDE_SERVER}/32`, 'dev', 'lo');
-    ipIn(NS.outside, 'link', 'set', 'wan0', 'up');
-    // The outside has a default route back: without NAT the instance's own address arrives, and is seen.
-    ipIn(NS.outside, 'route', 'add', 'default', 'via', HOST_UPLINK_IP);
+    mkdirSync(path.join(dir, 'state'), { recursive: true });
+    // host ⇄ outside: the uplink, with the outside as default gateway. The outside has a default route back:
+    // without NAT the instance's own address arrives, and is seen.
+    createUplinkSandbox({ host: NS.host, world: NS.outside, others: [NS.instance] }, { routeBack: true });
   }, 60_000);
 
   afterAll(() => {
-    for (const ns of Object.values(NS)) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    removeNetns(Object.values(NS));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

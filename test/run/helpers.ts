@@ -2,11 +2,13 @@
 // the pinned venv's ansible-playbook, the test callback and mini-kolla (until the project's own land), and
 // `ciab install --from kolla-prechecks` so prepare-host never runs on the build machine.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { renderPasswords } from '../../src/render/passwords.js';
 import { CIAB, runCiab, type CliResult } from '../helpers/cli.js';
+import { fastRandom } from '../helpers/random.js';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
@@ -68,6 +70,11 @@ export async function makeRig(answersText?: string): Promise<Rig> {
   const workshop = readFileSync(path.join(ROOT, 'test', 'fixtures', 'answers', 'workshop.yaml'), 'utf8').replace(/^images:\n(?: .*\n)+/m, '');
   writeFileSync(answers, answersText ?? workshop);
   const stateDir = path.join(dir, 'state');
+  // Passwords with the pre-generated keys (test/helpers/random.ts), kept by the render like any earlier
+  // passwords.yml: the engine's tests are not about keys, and 7 fresh RSA-4096 pairs timed the hook out at load 25.
+  const passwordsFile = path.join(stateDir, 'config', 'kolla', 'passwords.yml');
+  mkdirSync(path.dirname(passwordsFile), { recursive: true });
+  writeFileSync(passwordsFile, (await renderPasswords({ existing: null, adminPassword: null, random: fastRandom(`rig ${dir}`) })).file.content, { mode: 0o600 });
   const result = await runCiab(['install', '--answers', answers, '--state-dir', stateDir, '--configure-only', ...BASE_ARGS.filter((a) => a !== '--from' && a !== 'kolla-prechecks')]);
   if (result.code !== 0) throw new Error(`rendering the rig failed: ${result.stderr}`);
   return { dir, stateDir, answers, calls: path.join(dir, 'calls'), env: rigEnv(dir) };
@@ -171,5 +178,74 @@ export function exited(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) resolve(child.exitCode);
     else child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : signal === 'SIGTERM' ? 143 : 130)));
+  });
+}
+
+/** Phases of the `--from kolla-deploy` runs the kill tests use, and the kolla action each one runs. */
+const KILL_ACTIONS: Record<string, string> = { 'kolla-deploy': 'deploy', 'kolla-post-deploy': 'post-deploy' };
+export const KILL_ARGS = ['--from', 'kolla-deploy'];
+
+export interface KillTrial {
+  /** How the first run ended: its exit code, whether the signal was sent while it still ran, its stderr. */
+  code: number;
+  killed: boolean;
+  stderr: string;
+  /** Phases recorded done in state.json when the first run had ended. */
+  recordedDone: string[];
+}
+
+/**
+ * After `trial` (a run of `ciab install ${KILL_ARGS}` that was killed), run `ciab install` again and check what
+ * the kill tests prove: it finishes, no phase recorded done runs a second time, every phase ends done, the lock
+ * is gone, no raw (unredacted) capture is left, and no secret is in any run file. `what` labels failures.
+ */
+export async function expectCleanResume(rig: Rig, trial: KillTrial, what: string, env: Record<string, string> = {}): Promise<void> {
+  const before = calls(rig).length;
+  const again = await install(rig, KILL_ARGS, env);
+  const where = `${what}: first run exit ${trial.code}, done: ${trial.recordedDone.join(',') || '-'}\n${trial.stderr}\n--- again:\n${again.stderr}`;
+  if (again.code !== 0) throw new Error(`the run after the kill failed (exit ${again.code})\n${where}`);
+  const rerun = calls(rig).slice(before).map((c) => c.split(' ')[0]);
+  for (const id of trial.recordedDone) if (rerun.includes(KILL_ACTIONS[id]!)) throw new Error(`${id} ran again\n${where}`);
+  const statuses = Object.values(readState(rig).phases).map((p) => p.status);
+  if (statuses.join() !== 'done,done') throw new Error(`phases ended ${statuses.join(',')}\n${where}`);
+  if (existsSync(path.join(rig.stateDir, 'run', 'lock'))) throw new Error(`the lock was left behind\n${where}`);
+  const runFiles = filesUnder(path.join(rig.stateDir, 'runs'));
+  const raw = runFiles.filter((f) => f.file.includes('.raw')).map((f) => f.file);
+  if (raw.length > 0) throw new Error(`raw captures left: ${raw.join(', ')}\n${where}`);
+  const secrets = passwords(rig);
+  for (const f of runFiles) if (secrets.some((s) => f.text.includes(s))) throw new Error(`a secret in ${f.file}\n${what}`);
+}
+
+/** Phases state.json records as done (none when there is no state yet). */
+export function recordedDone(rig: Rig): string[] {
+  if (!existsSync(path.join(rig.stateDir, 'state', 'state.json'))) return [];
+  return Object.entries(readState(rig).phases).filter(([, p]) => p.status === 'done').map(([id]) => id);
+}
+
+/** Resolve with the first NDJSON event on the stream that `match` accepts, or reject after timeoutMs. */
+export function waitForEvent(stream: NodeJS.ReadableStream, match: (event: Record<string, unknown>) => boolean, what: string, timeoutMs: number): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    let pending = '';
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no event ${what} within ${timeoutMs} ms; got:\n${seen.slice(-2000)}`)), timeoutMs);
+    stream.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        seen += `${line}\n`;
+        let event: Record<string, unknown>;
+        try {
+          event = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          continue;
+        }
+        if (match(event)) {
+          clearTimeout(timer);
+          resolve(event);
+          return;
+        }
+      }
+    });
   });
 }
