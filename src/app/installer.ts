@@ -11,7 +11,7 @@ import { QUESTIONS } from '../questions/definitions.js';
 import { checkAnswer, toAnswersFile } from '../questions/resolve.js';
 import { renderFiles } from '../render/index.js';
 import { randomWithKeys } from '../render/passwords.js';
-import { createRsaKeyGenerator, type RsaKeyGenerator } from '../env/rsa-keys.js';
+import type { RsaKeyGenerator } from '../env/rsa-keys.js';
 import { checkStdinUse, fileCheck, loadAnswerSources, loadFacts, planSession, type Session, type SessionOptions } from './session.js';
 import { loadHostTemplates, loadProfiles, readOptionalFile } from './inputs.js';
 import { compareWithDisk, writeFolders } from './write-files.js';
@@ -47,7 +47,7 @@ export interface Installer {
  * Render the plan for a folder and compare with what is there (nothing written). An earlier passwords.yml in
  * the folder keeps its secrets.
  */
-export async function renderForFolder(env: Env, session: Session, outDir: string, keys: RsaKeyGenerator = createRsaKeyGenerator()): Promise<Rendered> {
+export async function renderForFolder(env: Env, session: Session, outDir: string, keys: RsaKeyGenerator = env.rsaKeys()): Promise<Rendered> {
   if (!session.plan || !session.answers) throw new UserError(`not every question is answered: ${session.resolution.missing.join(', ')}`);
   const out = path.resolve(env.cwd, outDir);
   const passwordsFile = path.join(out, 'kolla', 'passwords.yml');
@@ -75,7 +75,7 @@ export async function createInstaller(env: Env, options: InstallerOptions): Prom
   const { file, saved } = await loadAnswerSources(env, options);
   const vars = options.vars ?? env.vars;
   const checkFile = fileCheck(env);
-  const keys = createRsaKeyGenerator();
+  const keys = env.rsaKeys();
 
   const installer: Installer = {
     options,

@@ -6,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createHostReader } from './host.js';
 import { createLocalFiles } from './local-files.js';
 import { createProcesses } from './processes.js';
+import { createRsaKeyGenerator } from './rsa-keys.js';
 import { createProcessSignals, createTerminal } from './terminal.js';
 import type { Clock, Env } from './types.js';
 
@@ -30,6 +31,7 @@ export function createEnv(): Env {
     vars,
     cwd: process.cwd(),
     projectRoot: PROJECT_ROOT,
+    rsaKeys: () => createRsaKeyGenerator(),
   };
 }
 

@@ -1,6 +1,7 @@
 // The edge: every side effect of the installer goes through an Env, built once in main (createEnv in ./index.ts)
 // and passed down. Tests pass a fake or a sandbox. Readers of the machine (detect) use the HostReader, which never
 // throws for a missing file or a failed command: callers turn absence into an unknown fact with a note.
+import type { RsaKeyGenerator } from './rsa-keys.js';
 
 export interface CommandResult {
   exitCode: number;
@@ -195,4 +196,6 @@ export interface Env {
   cwd: string;
   /** The folder holding profiles/, templates/, ansible/. */
   projectRoot: string;
+  /** A new RSA key maker (one per installer, stopped on Ctrl-C): child processes here, fixture keys in tests. */
+  rsaKeys: () => RsaKeyGenerator;
 }

@@ -9,6 +9,7 @@ import { createEnv, systemClock } from '../../src/env/index.js';
 import { createTerminal } from '../../src/env/terminal.js';
 import type { Env, HostReader, SignalName, Signals } from '../../src/env/types.js';
 import { createFixtureHost, loadHostFixture } from '../fakes/fixture-host.js';
+import { fixtureRsaKeys } from './random.js';
 
 export interface InProcessResult {
   code: number;
@@ -66,6 +67,7 @@ export function createTestEnv(options: InProcessOptions = {}): Env & { output():
     signals: createTestSignals(),
     vars,
     cwd: options.cwd ?? mkdtempSync(path.join(tmpdir(), `ciab-inproc-${process.pid}-`)),
+    rsaKeys: fixtureRsaKeys,
     output: () => ({ stdout: out, stderr: err }),
   };
 }

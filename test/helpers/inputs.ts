@@ -3,8 +3,10 @@ import { loadHostTemplates, loadProfiles as loadProfilesFrom } from '../../src/a
 import { createEnv } from '../../src/env/index.js';
 import type { Profile } from '../../src/model/profile.js';
 import type { HostTemplates } from '../../src/render/host.js';
+import { fixtureRsaKeys } from './random.js';
 
-export const testEnv = createEnv();
+/** The real Env, but with the pre-generated RSA keys: these tests are not about key generation. */
+export const testEnv = { ...createEnv(), rsaKeys: fixtureRsaKeys };
 
 export function loadProfiles(dir?: string): Promise<Profile[]> {
   return loadProfilesFrom(testEnv, dir);
