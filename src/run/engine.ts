@@ -378,6 +378,9 @@ function childEnv(o: EngineOptions, stopFile: string): Record<string, string> {
     ANSIBLE_CALLBACKS_ENABLED: 'ciab_events',
     ANSIBLE_NOCOLOR: '1',
     CIAB_STOP_FILE: stopFile,
+    // kolla-ansible runs `ansible-playbook` from PATH: the venv's own first, or a host without ansible fails with
+    // "No such file or directory: 'ansible-playbook'" (found in the VM testbed).
+    PATH: [path.join(o.paths.kollaVenv, 'bin'), env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'].join(':'),
     // For ansible/run-playbook.sh: the venv whose ansible-playbook runs the project's playbooks; an install
     // builds it when missing (trusting the extra CA files first), a destroy never does.
     CIAB_KOLLA_VENV: o.paths.kollaVenv,
