@@ -20,6 +20,7 @@ import type { AdminPasswordNote, Session } from '../model/session.js';
 import { loadHostFile } from './host-file.js';
 import { checkFolderFlag } from './write-files.js';
 import { inputName, loadKvmProbe, loadProfiles, readOptionalFile, readUserFile } from './inputs.js';
+import { claimOwnDisks } from '../plan/disks.js';
 import { registryProblem } from '../questions/definitions.js';
 import { givenAnswer, resolveAnswers, toAnswers, type AnswerSources, type Resolution } from '../questions/resolve.js';
 
@@ -42,11 +43,29 @@ export interface SessionOptions {
 
 export type { Session } from '../model/session.js';
 
-export async function loadFacts(env: Env, options: SessionOptions): Promise<HostFacts> {
+export async function loadFacts(env: Env, options: SessionOptions & { out?: string }): Promise<HostFacts> {
   if (options.factsFile !== undefined) {
     return loadHostFile(env, options.factsFile);
   }
-  return detectHost(env.host, { installerPath: env.cwd, kvmProbeScript: await loadKvmProbe(env), ...options.detect });
+  const [facts, own] = await Promise.all([
+    detectHost(env.host, { installerPath: env.cwd, kvmProbeScript: await loadKvmProbe(env), ...options.detect }),
+    ownVolumeDisks(env, options),
+  ]);
+  return own === null ? facts : { ...facts, disks: claimOwnDisks(facts.disks, own) };
+}
+
+/** The disks the configuration written earlier (its ciab/plan.json) gave to cinder's volume group, if any. */
+async function ownVolumeDisks(env: Env, options: SessionOptions & { out?: string }): Promise<{ paths: string[]; volumeGroup: string } | null> {
+  const configDir = path.resolve(env.cwd, options.out ?? path.join(options.stateDir ?? DEFAULT_STATE_DIR, 'config'));
+  const text = await readOptionalFile(env, path.join(configDir, 'ciab', 'plan.json')).catch(() => null);
+  if (text === null) return null;
+  try {
+    const storage = (JSON.parse(text) as { storage?: { volumeGroup?: unknown; disks?: Array<{ path?: unknown }> } }).storage;
+    const paths = (storage?.disks ?? []).map((d) => d.path).filter((p): p is string => typeof p === 'string');
+    return typeof storage?.volumeGroup === 'string' && paths.length > 0 ? { paths, volumeGroup: storage.volumeGroup } : null;
+  } catch {
+    return null; // not ours to judge here: the plan is rewritten by this run's render
+  }
 }
 
 export async function loadAnswerSources(env: Env, options: SessionOptions): Promise<AnswerSources> {

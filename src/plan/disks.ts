@@ -93,3 +93,20 @@ export function selectDisks(all: readonly Disk[], selectors: readonly DiskSelect
   });
   return { disks: chosen, wiped: chosen.filter(needsWipe), errors };
 }
+
+/**
+ * The disks an earlier run of this install gave to its volume group: their LVM signature and the group's logical
+ * volumes (device-mapper holders named `<vg>-<lv>` with dashes doubled) are ciab's own, not data to protect, so a
+ * resume or a re-run plans them again instead of asking to wipe them. prepare-host still checks at run time that
+ * the physical volume belongs to this group and refuses it otherwise.
+ */
+export function claimOwnDisks(disks: readonly Disk[], own: { paths: readonly string[]; volumeGroup: string }): Disk[] {
+  const holderPrefix = `${own.volumeGroup.replace(/-/g, '--')}-`;
+  return disks.map((disk) => {
+    if (!own.paths.some((p) => diskMatches(disk, p))) return disk;
+    const onlyOurVolumes = disk.holders.every((h) => h.startsWith(holderPrefix));
+    const reasons = disk.reasons.filter((r) => !(r.code === 'lvm-member' || (r.code === 'in-use' && onlyOurVolumes)));
+    if (reasons.length === disk.reasons.length) return disk;
+    return { ...disk, reasons, usable: reasons.length === 0 };
+  });
+}
