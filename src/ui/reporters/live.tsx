@@ -55,6 +55,12 @@ export function createRunViewStore(): RunViewStore {
   return {
     emit(event) {
       view = reduceRunView(view, event);
+      // The end is drawn at once: the owner unmounts right after it, before a pending timer would fire.
+      if (event.type === 'run_finished') {
+        if (pending !== null) clearTimeout(pending);
+        notify();
+        return;
+      }
       if (pending !== null) return;
       const wait = lastNotified + gapMs - Date.now();
       if (wait <= 0) notify();
@@ -233,6 +239,8 @@ export function ProgressScreen(props: ProgressScreenProps) {
   }, { isActive: props.keys ?? true });
 
   const paint = (name: string | undefined) => (colour ? name : undefined);
+  // The rows under the phases; more phases leave fewer (Yoga squeezes rows that do not fit onto each other).
+  const regionRows = Math.max(4, LIVE_ROWS - 2 - phaseRows(view, width));
   const logPath = view.finished?.failure?.logPath ?? (view.runDir !== null && view.currentPhase !== null ? `${view.runDir}/${view.currentPhase}.log` : null);
   return (
     <Box flexDirection="column" width={width}>
@@ -246,13 +254,13 @@ export function ProgressScreen(props: ProgressScreenProps) {
       <Header view={view} now={now} width={width} title={props.title} colour={colour} />
       <Phases view={view} now={now} width={width} colour={colour} />
       {/* One fixed height whatever the panel: a region that changes height between frames leaves stale rows behind. */}
-      <Box flexDirection="column" {...(running ? { height: Math.max(4, LIVE_ROWS - 2 - phaseRows(view, width)), overflow: 'hidden' as const } : {})}>
+      <Box flexDirection="column" {...(running ? { height: regionRows, overflow: 'hidden' as const } : {})}>
       {overlay === 'log' && logPath !== null ? (
         <LogPanel path={logPath} lines={controls.readLog(logPath, Math.max(3, Math.min(7, rows - 17)))} width={width} />
       ) : overlay === 'details' ? (
         <DetailsPanel view={view} now={now} width={width} />
       ) : running ? (
-        <RunningPart view={view} now={now} width={width} rows={rows} colour={colour} cancelDialog={overlay === 'cancel'} />
+        <RunningPart view={view} now={now} width={width} rows={rows} room={regionRows} colour={colour} cancelDialog={overlay === 'cancel'} />
       ) : view.finished!.status === 'succeeded' ? (
         <ResultPanel view={view} width={width} result={props.result ?? null} colour={colour} />
       ) : (
@@ -308,7 +316,7 @@ function Phases({ view, now, width, colour }: { view: RunView; now: number; widt
   );
 }
 
-function RunningPart({ view, now, width, rows, colour, cancelDialog }: { view: RunView; now: number; width: number; rows: number; colour: boolean; cancelDialog: boolean }) {
+function RunningPart({ view, now, width, rows, room, colour, cancelDialog }: { view: RunView; now: number; width: number; rows: number; room: number; colour: boolean; cancelDialog: boolean }) {
   const play = view.play;
   const task = view.task;
   const waiting = waitingAt(view, now);
@@ -320,7 +328,9 @@ function RunningPart({ view, now, width, rows, colour, cancelDialog }: { view: R
   const firstMinute = view.startedAt !== null && now - view.startedAt < 60_000;
   const eta = waiting !== null ? (formatWaiting(waiting).length <= width - 4 ? formatWaiting(waiting) : formatWaitingShort(waiting)) : view.eta !== null ? formatEta(view.eta) : firstMinute ? 'estimating the time left (after the first minute)' : 'estimating the time left';
   const taskSeconds = task !== null && view.taskStartedAt !== null ? Math.max(0, Math.round((now - view.taskStartedAt) / 1000)) : null;
-  const showWindow = rows >= 18;
+  // Where, bar, ETA, a blank, task, its time and the counters take 7 rows; the window of task lines gets the rest.
+  const windowRows = rows >= 18 ? Math.max(0, Math.min(WINDOW_ROWS, room - 7)) : 0;
+  const showWindow = windowRows > 0;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end"> {PHASE_ICON.running} {where}</Text>
@@ -351,8 +361,8 @@ function RunningPart({ view, now, width, rows, colour, cancelDialog }: { view: R
             {task === null ? ' ' : [view.retry === null ? null : `retry ${view.retry.attempt}/${view.retry.retries}`, `${taskSeconds ?? 0} s in this task`].filter(Boolean).join(' · ')}
           </Text>
           {showWindow
-            ? Array.from({ length: WINDOW_ROWS }, (_, i) => {
-                const line = view.recent[view.recent.length - WINDOW_ROWS + i];
+            ? Array.from({ length: windowRows }, (_, i) => {
+                const line = view.recent[view.recent.length - windowRows + i];
                 if (line === undefined) return <Text key={i}> </Text>;
                 const right = `${pad(RESULT_WORD[line.status] ?? line.status, 8)} ${formatSeconds(line.durationMs).padStart(6)}`;
                 return (
