@@ -364,7 +364,7 @@ describeIfAvailable('ciab install on a real Debian 13 VM', skipReason, () => {
     await expectCiab(again, 0, 'second install --until kolla-prechecks');
     const events = await latestEvents();
     expect(events.filter((e) => e.type === 'phase_started')).toEqual([]);
-    expect(events.filter((e) => e.type === 'phase_skipped' && e.reason === 'done earlier with the same inputs').map((e) => e.phase)).toEqual(['prepare-host', 'kolla-prechecks']);
+    expect(events.filter((e) => e.type === 'phase_skipped' && e.reason === 'done-earlier').map((e) => e.phase)).toEqual(['prepare-host', 'kolla-prechecks']);
     expect(events.at(-1)).toMatchObject({ type: 'run_finished', status: 'succeeded' });
   }, 25 * MIN);
 
