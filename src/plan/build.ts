@@ -8,13 +8,13 @@ import type { Profile, ServiceId, StorageBackend } from '../model/profile.js';
 import { KOLLA_ANSIBLE_VERSION, OPENSTACK_RELEASE } from '../model/release.js';
 import { GiB } from '../model/units.js';
 import { cidrOf, parseCidr, parseRange } from './addressing.js';
-import { hostAddressing, networkProblems } from './network-check.js';
+import { hostAddressing, LOCAL_NET, networkProblems } from './network-check.js';
 import { selectDisks } from './disks.js';
 import { buildPhases } from './phases.js';
 import { serviceSwitches } from './services.js';
 
 /** Names of what the installer creates on the host for local floating IPs. Short: interface names max 15 chars. */
-export const LOCAL_NET = { bridge: 'ciab-br0', vethHost: 'ciab-veth-br', vethKolla: 'ciab-veth-ext' } as const;
+export { LOCAL_NET } from './network-check.js';
 export const CINDER_VG = 'cinder-volumes';
 export const CINDER_FILE = '/var/lib/ciab/cinder-volumes.img';
 /** What the host OS itself needs besides the cloud: kernel, sshd, page cache. */

@@ -16,6 +16,18 @@ export interface NetworkValues {
   vip?: string | null;
 }
 
+/** The links prepare-host makes for a local floating network (bridge with its gateway address, veth pair). */
+export const LOCAL_NET = { bridge: 'ciab-br0', vethHost: 'ciab-veth-br', vethKolla: 'ciab-veth-ext' } as const;
+
+/**
+ * ciab's own links are not "this machine's networks": after prepare-host the bridge holds the floating network's
+ * gateway, and a re-run that counted it would move the floating network elsewhere (seen in the VM: every run after
+ * the first re-applied the host network on a new /24) or refuse the network it built.
+ */
+export function isCiabLink(name: string): boolean {
+  return (Object.values(LOCAL_NET) as string[]).includes(name);
+}
+
 /** What the network values are checked against: this machine's addresses, networks and default gateway. */
 export interface HostAddressing {
   addresses: string[];
@@ -25,7 +37,7 @@ export interface HostAddressing {
 }
 
 export function hostAddressing(facts: HostFacts, managementInterface: string | null | undefined): HostAddressing {
-  const v4 = facts.nics.flatMap((nic) => nic.addresses.filter((a) => a.family === 'inet').map((a) => ({ nic: nic.name, ...a })));
+  const v4 = facts.nics.filter((nic) => !isCiabLink(nic.name)).flatMap((nic) => nic.addresses.filter((a) => a.family === 'inet').map((a) => ({ nic: nic.name, ...a })));
   const mgmt = v4.find((a) => a.nic === managementInterface);
   return {
     addresses: v4.map((a) => a.address),
