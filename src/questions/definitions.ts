@@ -5,7 +5,7 @@ import type { Profile } from '../model/profile.js';
 import { redactUrlPassword } from '../model/answers.js';
 import type { FlatAnswers, Question, QuestionContext } from '../model/questions.js';
 import { cidrOf, hostBounds, overlaps, parseCidr, toNumber } from '../plan/addressing.js';
-import { hostAddressing, isCiabLink, networkProblems, type NetworkKey } from '../plan/network-check.js';
+import { hostAddressing, networkProblems, type NetworkKey } from '../plan/network-check.js';
 import { isCandidate, spareDisks } from '../plan/disks.js';
 import { backendFits, defaultBackend } from '../plan/build.js';
 
@@ -23,10 +23,6 @@ export function managementCidr(ctx: QuestionContext) {
 
 /** Private /24s tried in order for a local-only floating network; the first that touches nothing on the host wins. */
 export const LOCAL_FLOATING_CANDIDATES = ['10.20.20.0/24', '192.168.112.0/24', '172.30.250.0/24', '10.99.250.0/24'];
-
-function hostNetworks(facts: HostFacts) {
-  return facts.nics.filter((nic) => !isCiabLink(nic.name)).flatMap((nic) => v4Addresses(nic).map((a) => cidrOf(a.address, a.prefixlen))).filter((c) => c !== null);
-}
 
 /** The one network check (plan/network-check) for the question `key`, with the answers resolved before it. */
 function networkProblem(key: NetworkKey, value: string, ctx: QuestionContext): string | null {
@@ -119,7 +115,7 @@ export const QUESTIONS: readonly Question[] = [
     kind: 'cidr',
     computed: (ctx) => {
       if (ctx.answers['network.access'] === 'lan') return undefined;
-      const taken = hostNetworks(ctx.facts);
+      const taken = hostAddressing(ctx.facts, null).networks;
       return LOCAL_FLOATING_CANDIDATES.find((c) => taken.every((t) => !overlaps(parseCidr(c)!, t)));
     },
     example: '192.168.1.0/24',
