@@ -14,16 +14,20 @@ export { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './options.js';
 export async function detectHost(reader: HostReader, options: Partial<DetectOptions> = {}): Promise<HostFacts> {
   const opts = { ...DEFAULT_DETECT_OPTIONS, ...options };
   const started = performance.now();
-  const notes: Note[] = [];
+  // Each probe notes into its own list, joined in a fixed order: the probes finish in any order,
+  // and the same machine must give the same document (detect --replay compares them).
+  const noted: Note[][] = Array.from({ length: 7 }, () => []);
   const [system, cpu, memory, disks, net, os, portsInUse] = await Promise.all([
-    detectSystem(reader, notes),
-    detectCpu(reader, notes, opts.kvmProbeScript ?? null),
-    detectMemory(reader, notes),
-    detectDisks(reader, notes, opts),
-    detectNetwork(reader, notes, opts),
-    detectOs(reader, notes),
-    detectPortsInUse(reader, notes),
+    detectSystem(reader, noted[0]!),
+    detectCpu(reader, noted[1]!, opts.kvmProbeScript ?? null),
+    detectMemory(reader, noted[2]!),
+    detectDisks(reader, noted[3]!, opts),
+    detectNetwork(reader, noted[4]!, opts),
+    detectOs(reader, noted[5]!),
+    detectPortsInUse(reader, noted[6]!),
   ]);
+  // Inside a probe, reads run in parallel too: order by fact (stable, so one fact's notes keep theirs).
+  const notes = noted.flatMap((list) => [...list].sort((a, b) => a.fact.localeCompare(b.fact)));
   const facts: HostFacts = {
     schemaVersion: HOST_FACTS_VERSION,
     detectedAt: reader.now().toISOString(),
