@@ -11,5 +11,18 @@ export function formatStatus(r: StatusReport): string {
   for (const p of r.phases) lines.push(`  ${p.status.padEnd(8)} ${p.id}${p.command && p.command !== 'ansible-playbook' ? ` (${p.command})` : ''}${p.durationMs !== null ? `  ${Math.round(p.durationMs / 1000)}s` : ''}`);
   if (r.containers) lines.push(`Containers: ${mark(r.containers.health)} ${r.containers.health}${r.containers.running !== null ? `, ${r.containers.running} running` : ''}${r.containers.unhealthy.length ? `; not well: ${r.containers.unhealthy.join(', ')}` : ''}${r.containers.note ? ` (${r.containers.note})` : ''}`);
   if (r.endpoints) for (const e of r.endpoints) lines.push(`  ${mark(e.health)} ${e.name.padEnd(10)} ${e.address}${e.note ? ` (${e.note})` : ''}`);
+  const next = nextStep(r);
+  if (next) lines.push(`Next: ${next}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** What a person reading the status would do next; null when nothing is pending. */
+function nextStep(r: StatusReport): string | null {
+  if (r.running) return 'ciab install follows the running install on this terminal';
+  if (!r.configured) return 'ciab (the installer; ciab plan shows what it would do, changing nothing)';
+  if (r.installed) return null;
+  const failed = r.phases.find((p) => p.status === 'failed');
+  return failed
+    ? `${failed.id} failed; why, and the command that resumes, are in ${r.lastRun?.runDir ?? 'the last run folder'} (ciab install skips what is done)`
+    : 'ciab install goes on from the first phase not done';
 }
