@@ -7,6 +7,8 @@ export const PhaseRecord = z.object({
   status: z.enum(['running', 'done', 'failed', 'stopped', 'aborted']),
   /** What the phase depended on when it last ran (rendered configuration and answers). */
   inputHash: z.string(),
+  /** The digest of each input file then, to say which changed when the phase runs again (older files have none). */
+  inputFiles: z.record(z.string(), z.string()).optional(),
   runId: z.string(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),

@@ -302,7 +302,7 @@ function hostChanges(plan: DeploymentPlan, facts: HostFacts): HostChange[] {
     c.push({ area: 'disks', what: `sparse file ${plan.storage.file.path} (${plan.storage.file.sizeGiB} GiB) as volume group ${CINDER_VG}, re-attached at boot by a systemd unit` });
   }
   if (plan.storage.volumeGroup) c.push({ area: 'files', what: '/etc/lvm/lvmlocal.conf: a global_filter hiding iSCSI disks (volumes attached here) from the host\'s LVM, unless the host has its own' });
-  c.push({ area: 'packages', what: `Docker CE and its Python SDK (kolla bootstrap-servers), python3-venv, lvm2${plan.storage.file ? ' and thin-provisioning-tools' : ''}${n.localBridge ? ', nftables (the NAT)' : ''}, chrony if no time service runs` });
+  c.push({ area: 'packages', what: `Docker (the distribution's docker.io unless Docker CE is installed), apparmor, sudo, the Python Docker SDK, python3-venv, lvm2${plan.storage.file ? ' and thin-provisioning-tools' : ''}${n.localBridge ? ', nftables (the NAT)' : ''}, systemd-timesyncd if no time service is installed` });
   c.push({ area: 'services', what: `docker; ${plan.services.length} OpenStack and infrastructure services in containers; firewalld/ufw disabled by kolla` });
   if (n.tls) {
     // kolla's certificates last a year (DEPLOY-AUDIT W3): the user must know, and the box renews them itself.

@@ -16,7 +16,7 @@ import { CLOUD_PHASE_IDS, cloudPhaseOptions, DESTROY_PHASES, RUN_PHASES, type Cl
 import { phaseWeight, readCalibration, type Calibration } from './calibration.js';
 import { ProgressTracker, type PlayTiming } from './progress.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { hashInputs, loadState, readConfigTree, saveState } from './state.js';
+import { changedInputs, hashInputs, inputDigests, loadState, readConfigTree, saveState } from './state.js';
 
 export type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
@@ -259,6 +259,12 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
         outcome = { ...outcome, status: control.abort ? 'aborted' : 'stopped' };
         break;
       }
+      const inputFiles = inputDigests(tree, phase.dependsOn);
+      if (previous?.status === 'done' && previous.inputFiles) {
+        // Done once, running again: say why, so a re-run that should have been a skip is visible at once.
+        const changed = changedInputs(previous.inputFiles, inputFiles);
+        if (changed.length > 0) emit({ type: 'notice', at: at(), runId, level: 'info', message: `${phase.id} runs again: changed since it ran: ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ` and ${changed.length - 5} more` : ''}` });
+      }
       const command = phase.command(inputs, previous);
       const program = command.kind === 'kolla' ? o.kollaAnsible : o.ansiblePlaybook;
       const args = command.kind === 'kolla' ? command.args : ['-i', 'localhost,', '-c', 'local', path.join(o.projectRoot, command.action), ...command.args];
@@ -267,7 +273,7 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
       currentPhase = phase.id;
       record((s) => ({
         ...s,
-        phases: { ...s.phases, [phase.id]: { status: 'running', inputHash: hash, runId, startedAt: phaseStarted.toISOString(), finishedAt: null, durationMs: null, exitCode: null, command: command.kind === 'kolla' ? command.action : 'ansible-playbook' } },
+        phases: { ...s.phases, [phase.id]: { status: 'running', inputHash: hash, inputFiles, runId, startedAt: phaseStarted.toISOString(), finishedAt: null, durationMs: null, exitCode: null, command: command.kind === 'kolla' ? command.action : 'ansible-playbook' } },
       }));
       emit({ type: 'phase_started', at: at(), runId, phase: phase.id, title, estimateSeconds: estimate(phase.id), expectedTasks: expectedTasks(phase.id) });
       emitProgress(true);

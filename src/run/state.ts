@@ -34,13 +34,41 @@ export function readConfigTree(configDir: string): Map<string, string> {
 /** Files kolla-ansible itself writes into its config dir (post-deploy's openrc and clouds.yaml, certificates). */
 const WRITTEN_BY_KOLLA = /^kolla\/(?:[^/]*openrc[^/]*\.sh|clouds\.yaml|certificates\/)/;
 
-/** sha256 over the files whose path starts with one of the prefixes (names and contents). */
-export function hashInputs(tree: ReadonlyMap<string, string>, prefixes: readonly string[], extra = ''): string {
-  const hash = createHash('sha256');
+/**
+ * The plan's description of what an install would change on this host *now*: it shrinks as the install proceeds
+ * (after prepare-host the /etc/hosts entry is there, so the plan no longer lists it). A description for the
+ * person, read by no phase: not an input, or a resumed install would run prepare-host again for having done its job.
+ */
+function phaseInputText(rel: string, text: string): string {
+  if (rel !== 'ciab/plan.json') return text;
+  try {
+    const plan = JSON.parse(text) as Record<string, unknown>;
+    delete plan.changes;
+    return JSON.stringify(plan);
+  } catch {
+    return text;
+  }
+}
+
+/** A short digest per input file (path relative to configDir) of the files whose path starts with one of the prefixes. */
+export function inputDigests(tree: ReadonlyMap<string, string>, prefixes: readonly string[]): Record<string, string> {
+  const digests: Record<string, string> = {};
   for (const [rel, text] of [...tree].sort(([a], [b]) => a.localeCompare(b))) {
     if (!prefixes.some((p) => rel.startsWith(p)) || WRITTEN_BY_KOLLA.test(rel)) continue;
-    hash.update(rel).update('\0').update(text).update('\0');
+    digests[rel] = createHash('sha256').update(phaseInputText(rel, text)).digest('hex').slice(0, 16);
   }
+  return digests;
+}
+
+/** One hash over a phase's inputs (names and contents): the same inputs, the same hash. */
+export function hashInputs(tree: ReadonlyMap<string, string>, prefixes: readonly string[], extra = ''): string {
+  const hash = createHash('sha256');
+  for (const [rel, digest] of Object.entries(inputDigests(tree, prefixes))) hash.update(rel).update('\0').update(digest).update('\0');
   hash.update(extra);
   return hash.digest('hex').slice(0, 16);
+}
+
+/** Which inputs differ between a phase's last run and now (added, removed or changed), sorted. */
+export function changedInputs(before: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>): string[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((rel) => before[rel] !== now[rel]).sort();
 }

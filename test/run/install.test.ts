@@ -65,6 +65,7 @@ describe('ciab install runs the kolla phases', () => {
     const changed = await install(rig);
     expect(changed.code).toBe(0);
     expect(calls(rig).slice(4)).toEqual(['prechecks done', 'pull done', 'reconfigure done', 'post-deploy done']);
+    expect(changed.stderr).toContain('kolla-prechecks runs again: changed since it ran: kolla/globals.yml');
     expect(readState(rig).phases['kolla-deploy']!.command).toBe('reconfigure');
     expect((await install(rig, ['--from', 'nope'])).stderr).toContain('--from nope: not a phase of this plan');
   }, 300_000);

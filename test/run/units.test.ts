@@ -67,4 +67,17 @@ describe('input hashes', () => {
     expect(hashInputs(new Map([...tree, ['kolla/globals.yml', 'a: 2']]), ['kolla/'])).not.toBe(before);
     expect(hashInputs(new Map([...tree, ['host/x', 'z']]), ['kolla/'])).toBe(before);
   });
+
+  test("the plan's list of host changes is not an input (it shrinks as prepare-host does its work); the rest of the plan is", async () => {
+    const { changedInputs, hashInputs, inputDigests } = await import('../../src/run/state.js');
+    const plan = (changes: string[], vip: string) => JSON.stringify({ network: { vip }, changes: changes.map((what) => ({ area: 'files', what })) }, null, 2);
+    const tree = (text: string) => new Map([['ciab/plan.json', text], ['host/etc/x', 'y']]);
+    const first = tree(plan(['/etc/hosts: ciab-vm → 10.0.2.15', 'LVM volume group'], '10.0.2.15'));
+    const afterPrepare = tree(plan(['LVM volume group'], '10.0.2.15'));
+    expect(hashInputs(afterPrepare, ['ciab/', 'host/'])).toBe(hashInputs(first, ['ciab/', 'host/']));
+    const moved = tree(plan(['LVM volume group'], '10.0.2.16'));
+    expect(hashInputs(moved, ['ciab/', 'host/'])).not.toBe(hashInputs(first, ['ciab/', 'host/']));
+    expect(changedInputs(inputDigests(first, ['ciab/', 'host/']), inputDigests(moved, ['ciab/', 'host/']))).toEqual(['ciab/plan.json']);
+    expect(changedInputs({ 'a': '1', 'b': '2' }, { 'b': '3', 'c': '4' })).toEqual(['a', 'b', 'c']);
+  });
 });
