@@ -7,6 +7,7 @@ import type { EventSink } from '../model/events.js';
 import { runInstall, type RunOutcome, type SignalName } from '../run/engine.js';
 import type { RunPaths } from '../run/paths.js';
 import { collectSecrets } from './install-run.js';
+import { pathExists, readTextOrNull, removeFile, removeTree } from '../env/run-files.js';
 
 /** Everything destroy removes, in words, from the plan that was installed. */
 export function destroyList(plan: DeploymentPlan, paths: RunPaths): string[] {
@@ -38,7 +39,7 @@ export interface DestroyInput {
 
 export async function runDestroy(input: DestroyInput): Promise<RunOutcome> {
   const given = (name: string) => (input.vars[name] ? path.resolve(input.cwd, input.vars[name]!) : null);
-  return runInstall({
+  const outcome = await runInstall({
     action: 'destroy',
     plan: input.plan,
     paths: input.paths,
@@ -57,4 +58,18 @@ export async function runDestroy(input: DestroyInput): Promise<RunOutcome> {
     vars: input.vars,
     abortGraceMs: Number(input.vars.CIAB_ABORT_GRACE_MS ?? '') || undefined,
   });
+  if (outcome.status === 'succeeded') removeVenvLeftToUs(input.paths);
+  return outcome;
+}
+
+/**
+ * The teardown playbook runs from the kolla venv, so it cannot remove it: it checks that the folder is ciab's venv
+ * and names it in state/remove-venv (ansible/teardown/kolla-venv.yml). Removed here, once the playbook has ended.
+ */
+export function removeVenvLeftToUs(paths: RunPaths): void {
+  const marker = path.join(path.dirname(paths.stateFile), 'remove-venv');
+  const named = readTextOrNull(marker)?.trim();
+  if (named === undefined) return;
+  if (named === paths.kollaVenv && pathExists(path.join(named, 'pyvenv.cfg'))) removeTree(named);
+  removeFile(marker);
 }

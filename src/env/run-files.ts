@@ -44,6 +44,11 @@ export function removeFile(file: string): void {
   rmSync(file, { force: true });
 }
 
+/** Remove a folder and everything in it (nothing when it is not there). */
+export function removeTree(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
 /** Create an empty file readable only by us (raw output that may hold secrets until it is redacted). */
 export function createPrivateFile(file: string): void {
   closeSync(openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600));

@@ -1,8 +1,8 @@
 // prepare-host's kolla-venv part for real, into a temp ciab_root, with a tiny pinned requirements file (not
 // the whole kolla closure): installs from PyPI with --only-binary, a second run changes nothing, a changed pin
-// is installed, teardown removes the venv.
+// is installed, teardown removes the venv (or, run from that venv, names it for ciab to remove afterwards).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,20 @@ describe('the kolla venv from pinned requirements', () => {
     const run = await runPlaybook(PREPARE_HOST, { ...vars(), ciab_kolla_requirements: bad });
     expect(run.code).not.toBe(0);
     expect(run.failures.join('\n')).toContain(`${bad}: every line must be an exact pin (name==version); not: six>=1.0`);
+  }, 300_000);
+
+  it('teardown run by the venv itself leaves it to ciab (names it in the state folder): removing it would break that run', async () => {
+    const down = await runPlaybook(TEARDOWN, {
+      ciab_config_dir: cfg,
+      ciab_root: root,
+      ciab_kolla_venv: venv,
+      ciab_kolla_requirements: requirements(),
+      ciab_skip: ['storage', 'container-engine', 'ca-certificates', 'network', 'hosts-file'],
+      ciab_venv_runs_us: true,
+    });
+    expect(down.code, describeRun(down)).toBe(0);
+    expect(existsSync(path.join(root, venv, 'pyvenv.cfg'))).toBe(true);
+    expect(readFileSync(path.join(root, 'var/lib/ciab/remove-venv'), 'utf8')).toBe(`${venv}\n`);
   }, 300_000);
 
   it('teardown removes the venv', async () => {
