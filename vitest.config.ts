@@ -13,6 +13,8 @@ const IGNORED = ['dist/**', 'node_modules/**'];
 export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],
+    // CIAB_FILE_COST=log.ndjson: each file's wall and CPU seconds (docs/PERFORMANCE.md, "The test suite").
+    setupFiles: ['test/helpers/file-cost.ts'],
     testTimeout: 30_000,
     // Two cores: two files at a time (most of them wait on ansible, the CLI or key generation in child processes).
     maxWorkers: 2,
