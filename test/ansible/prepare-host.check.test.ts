@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCiab } from '../helpers/cli.js';
+import { seedPasswords } from '../helpers/passwords.js';
 import { writeFixtureFacts } from '../helpers/facts.js';
 import { PARTS, PREPARE_HOST, REPO, TEARDOWN, ansibleBin, changedTasks, describeRun, runPlaybook } from './hostprep-harness.js';
 
@@ -59,6 +60,7 @@ describe('prepare-host.yml in --check mode on this machine', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), `ciab-check-${process.pid}-`));
     config = path.join(dir, 'config');
     const facts = await writeFixtureFacts('cloud-vm', dir);
+    await seedPasswords(config, `${import.meta.filename} ${process.pid}`);
     const render = await runCiab(['render', '--answers', path.join(REPO, 'test', 'fixtures', 'answers', 'workshop.yaml'), '--facts', facts, '--out', config]);
     expect(render.code, render.stderr).toBe(0);
     // Any CA certificate will do as the "extra" one: the system store's first PEM.

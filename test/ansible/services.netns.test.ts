@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCiab } from '../helpers/cli.js';
+import { seedPasswords } from '../helpers/passwords.js';
 import { writeFixtureFacts } from '../helpers/facts.js';
 import { PARTS, PREPARE_HOST, REPO, TEARDOWN, describeRun, runPlaybook } from './hostprep-harness.js';
 import { describeIfAvailable } from '../helpers/require.js';
@@ -66,6 +67,7 @@ describeIfAvailable('prepare-host time-sync and services in a network and PID na
     dir = mkdtempSync(path.join(os.tmpdir(), `ciab-svc-${process.pid}-`));
     config = path.join(dir, 'config');
     const facts = await writeFixtureFacts('cloud-vm', dir);
+    await seedPasswords(config, `${import.meta.filename} ${process.pid}`);
     const render = await runCiab(['render', '--answers', path.join(REPO, 'test', 'fixtures', 'answers', 'workshop.yaml'), '--facts', facts, '--out', config]);
     expect(render.code, render.stderr).toBe(0);
 

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCiab } from '../helpers/cli.js';
+import { seedPasswords } from '../helpers/passwords.js';
 import { writeFixtureFacts } from '../helpers/facts.js';
 import { PARTS, PREPARE_HOST, TEARDOWN, changedTasks, describeRun, runPlaybook } from './hostprep-harness.js';
 import { describeIfAvailable } from '../helpers/require.js';
@@ -54,6 +55,7 @@ describeIfAvailable('storage on real loop devices', skipReason, () => {
     mkdirSync(root);
     mkdirSync(mountDir);
     const facts = await writeFixtureFacts('cloud-vm', dir);
+    await seedPasswords(path.join(dir, 'rendered'), `${import.meta.filename} ${process.pid}`);
     const render = await runCiab(['render', '--answers', path.join(import.meta.dirname, '..', 'fixtures', 'answers', 'workshop.yaml'), '--facts', facts, '--out', path.join(dir, 'rendered')]);
     expect(render.code, render.stderr).toBe(0);
     basePlan = JSON.parse(readFileSync(path.join(dir, 'rendered', 'ciab', 'plan.json'), 'utf8')) as Record<string, unknown>;

@@ -14,6 +14,8 @@ import { CERTS_RENEW_DAYS, CERTS_SCRIPT, CERTS_TIMER, CERTS_UNIT, KOLLA_CA_DAYS,
 import { ensureKollaVenv, requireVenv, run } from '../kolla/harness.js';
 import { HOST_TEMPLATES, testEnv } from '../helpers/inputs.js';
 import { fixtureSession } from '../helpers/plans.js';
+// Pre-generated keys: this file is about certificates, not the seven RSA-4096 pairs in passwords.yml.
+import { fastRandom } from '../helpers/random.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'ciab-certs-'));
 const out = path.join(work, 'config');
@@ -25,10 +27,10 @@ beforeAll(async () => {
   const venv = await ensureKollaVenv();
   if ('skip' in venv) venvSkip = venv.skip;
   const edge = await fixtureSession('server', 'profile: edge\nnetwork:\n  vip: 198.51.100.250\n', ['ports', 'services', 'uplink']);
-  files = (await renderFiles({ plan: edge.plan!, answers: {}, adminPassword: null, existingPasswords: null, templates: HOST_TEMPLATES, outDir: out })).files;
+  files = (await renderFiles({ plan: edge.plan!, answers: {}, adminPassword: null, existingPasswords: null, templates: HOST_TEMPLATES, outDir: out, random: fastRandom('certs-renewal') })).files;
   await writeFileSet(testEnv.files, out, await compareWithDisk(testEnv.files, out, files));
   const workshop = await fixtureSession('server', 'profile: workshop\n', ['ports', 'services', 'uplink']);
-  workshopFiles = (await renderFiles({ plan: workshop.plan!, answers: {}, adminPassword: null, existingPasswords: null, templates: HOST_TEMPLATES, outDir: out })).files;
+  workshopFiles = (await renderFiles({ plan: workshop.plan!, answers: {}, adminPassword: null, existingPasswords: null, templates: HOST_TEMPLATES, outDir: out, random: fastRandom('certs-renewal') })).files;
 }, 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

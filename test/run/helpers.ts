@@ -249,3 +249,67 @@ export function waitForEvent(stream: NodeJS.ReadableStream, match: (event: Recor
     });
   });
 }
+
+/** Where in `--from kolla-deploy` (two phases of 3 mini-kolla tasks) a kill trial's signal goes out. */
+type KillEvent = Record<string, unknown>;
+export const KILL_POINTS = {
+  'before the first phase': (e: KillEvent) => e.type === 'run_started',
+  'inside a kolla-deploy task': (e: KillEvent) => e.type === 'task_started' && e.phase === 'kolla-deploy' && e.index === 2,
+  'between the two phases': (e: KillEvent) => e.type === 'phase_finished' && e.phase === 'kolla-deploy',
+  "inside the last phase's task": (e: KillEvent) => e.type === 'task_started' && e.phase === 'kolla-post-deploy',
+} as const;
+export type KillPoint = keyof typeof KILL_POINTS;
+/** What each point leaves recorded done: proves the signal landed where the trial says. */
+const DONE_AT: Record<KillPoint, string[]> = {
+  'before the first phase': [],
+  'inside a kolla-deploy task': [],
+  'between the two phases': ['kolla-deploy'],
+  "inside the last phase's task": ['kolla-deploy'],
+};
+
+// SIGKILL at every point (nothing of ciab's own cleanup runs); SIGINT and SIGTERM (graceful: stop, abort the
+// phase, release the lock) inside a task and between phases, where their handling differs.
+export const KILL_TRIALS: ReadonlyArray<readonly [NodeJS.Signals, KillPoint]> = [
+  ['SIGKILL', 'before the first phase'],
+  ['SIGKILL', 'inside a kolla-deploy task'],
+  ['SIGKILL', 'between the two phases'],
+  ['SIGKILL', "inside the last phase's task"],
+  ['SIGINT', 'inside a kolla-deploy task'],
+  ['SIGINT', 'between the two phases'],
+  ['SIGTERM', 'inside a kolla-deploy task'],
+  ['SIGTERM', "inside the last phase's task"],
+];
+/**
+ * The fewest of KILL_TRIALS that still cover every point, every signal, and the graceful stop both inside a task
+ * and between phases: `npm test` runs these (test/run/kill.test.ts), the soak runs the others.
+ */
+export const KILL_TRIALS_COVERING: ReadonlyArray<readonly [NodeJS.Signals, KillPoint]> = [
+  ['SIGKILL', 'before the first phase'],
+  ['SIGKILL', "inside the last phase's task"],
+  ['SIGINT', 'inside a kolla-deploy task'],
+  ['SIGTERM', 'between the two phases'],
+];
+
+/**
+ * One kill trial: `ciab install --from kolla-deploy` (mini-kolla, 2 s tasks), `signal` when the NDJSON stream shows
+ * `point`, then `ciab install` again (expectCleanResume). Throws (fails the test) with both runs' stderr.
+ */
+export async function killAndResume(base: Rig, signal: NodeJS.Signals, point: KillPoint): Promise<void> {
+  const rig = cloneRig(base);
+  rig.env = rigEnv(rig.dir, {}, 'mini');
+  // Slow tasks in the run that is killed (2 s each: seconds of margin between the event and the end of its
+  // phase, even at load 25), so the signal lands where the event says.
+  const child = spawnInstall(rig, [...KILL_ARGS, '--json'], { MINI_TASKS: '3', MINI_TASK_MS: '2000' });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = exited(child);
+  await waitForEvent(child.stdout!, KILL_POINTS[point], point, 180_000);
+  const killed = child.exitCode === null && child.kill(signal);
+  const code = await done;
+  const what = `${signal} ${point}`;
+  if (!killed) throw new Error(`${what}: ciab had already ended (exit ${code})\n${stderr}`);
+  if (code === 0) throw new Error(`${what}: ciab exited 0 after the signal\n${stderr}`);
+  const first = { code, killed, stderr, recordedDone: recordedDone(rig) };
+  if (first.recordedDone.join() !== DONE_AT[point].join()) throw new Error(`${what}: recorded done ${first.recordedDone.join(',') || '-'}, expected ${DONE_AT[point].join(',') || '-'}\n${stderr}`);
+  await expectCleanResume(rig, first, what, { MINI_TASKS: '3', MINI_TASK_MS: '20' });
+}

@@ -47,6 +47,26 @@ describe('ciab install runs the kolla phases', () => {
     expect(at).toEqual([...at].sort((a, b) => a - b));
     expect(calls(rig)).toEqual(['prechecks done', 'pull done', 'deploy done', 'post-deploy done']);
     expect(Object.values(readState(rig).phases).map((p) => p.status)).toEqual(['done', 'done', 'done', 'done']);
+    // Plays are timed for this host's history: every deploy play that ran tasks, in order, in the run folder's
+    // timings.json and in state.json's playHistory (the ETA's accuracy against the clock is the soak eta.soak).
+    const played = [...new Set(events.filter((e) => e.type === 'task_started' && e.phase === 'kolla-deploy').map((e) => (e as { play?: string }).play!))];
+    expect(played.length).toBeGreaterThan(3);
+    const { runId, runDir } = events[0] as { runId?: string; runDir?: string };
+    const timings = JSON.parse(readFileSync(path.join(runDir!, 'timings.json'), 'utf8')) as { runId: string; phases: Record<string, { seconds: number; plays: Array<{ play: string; seconds: number; tasks: number }> }> };
+    expect(timings.runId).toBe(runId);
+    const deployPlays = timings.phases['kolla-deploy']!.plays;
+    expect(deployPlays.map((p) => p.play)).toEqual(played);
+    for (const p of deployPlays) {
+      expect(p.tasks, p.play).toBeGreaterThan(0);
+      expect(p.seconds, p.play).toBeGreaterThanOrEqual(0);
+    }
+    // Real seconds: the plays take time (20 ms per stand-in task), and no more than their phase took.
+    const playSeconds = deployPlays.reduce((sum, p) => sum + p.seconds, 0);
+    expect(playSeconds).toBeGreaterThan(0);
+    expect(playSeconds).toBeLessThanOrEqual(timings.phases['kolla-deploy']!.seconds + 0.1 * deployPlays.length);
+    const history = (readState(rig) as unknown as { playHistory: Record<string, Record<string, number[]>> }).playHistory['kolla-deploy']!;
+    expect(Object.keys(history)).toEqual(played);
+    for (const p of deployPlays) expect(history[p.play], p.play).toEqual([p.seconds]);
 
     const again = await install(rig);
     expect(again.code).toBe(0);

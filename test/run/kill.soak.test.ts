@@ -1,9 +1,10 @@
 // Soak, not part of `npm test` (`npm run soak`): KILL_TRIALS (20) randomized trials: SIGINT, SIGTERM or SIGKILL
 // to `ciab install` at a random moment, then `ciab install` again. Each trial must finish without manual cleanup,
 // and no phase recorded done may run a second time. test/run/kill.test.ts covers each kill point and signal
-// deterministically in `npm test`; this finds the moments nobody thought of. A failing trial replays with KILL_SEED.
-import { beforeAll, test } from 'vitest';
-import { cloneRig, exited, expectCleanResume, KILL_ARGS, makeRig, recordedDone, rigEnv, spawnInstall, type Rig } from './helpers.js';
+// deterministically in `npm test` (four trials); the other event-pointed combinations run here first, then the
+// random ones find the moments nobody thought of. A failing random trial replays with KILL_SEED.
+import { beforeAll, describe, test } from 'vitest';
+import { cloneRig, exited, expectCleanResume, KILL_ARGS, KILL_TRIALS, KILL_TRIALS_COVERING, killAndResume, makeRig, recordedDone, rigEnv, spawnInstall, type Rig } from './helpers.js';
 
 const TRIALS = Number(process.env.KILL_TRIALS ?? 20);
 const SEED = Number(process.env.KILL_SEED ?? Date.now() % 100_000);
@@ -12,6 +13,13 @@ let base: Rig;
 beforeAll(async () => {
   base = await makeRig();
 }, 120_000);
+
+const covered = new Set(KILL_TRIALS_COVERING.map(([signal, point]) => `${signal} ${point}`));
+describe('the event-pointed kill trials npm test leaves out', () => {
+  test.each(KILL_TRIALS.filter(([signal, point]) => !covered.has(`${signal} ${point}`)))('%s %s', async (signal, point) => {
+    await killAndResume(base, signal, point);
+  }, 240_000);
+});
 
 /** mulberry32: a small seeded generator, so a failing trial can be replayed with KILL_SEED. */
 function random(seed: number): () => number {

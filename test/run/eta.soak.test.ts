@@ -2,7 +2,10 @@
 // (STANDIN_TASK_MS), and the ETA the engine sent at half-time must hold the real remaining time, its middle
 // within ±30 %. The stand-in runs 4–20× faster than the calibration table expects, so this is the observed speed
 // factor at work, not the table. Also: the run records each play's seconds (run folder and state.json).
-// Runs alone (*.timing.test.ts): its accuracy depends on how busy the machine is.
+// A measurement, not a check of one case: soak (`npm run soak -- test/run/eta.soak.test.ts`, ~3–4 minutes), not
+// `npm test`, and its result is recorded in docs/PERFORMANCE.md. `npm test` checks the same logic without a
+// clock: test/run/progress.test.ts replays recorded streams (never back, the range narrows), and install.test.ts
+// checks that a real run writes each play's seconds (timings.json, playHistory).
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
