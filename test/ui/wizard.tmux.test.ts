@@ -61,7 +61,7 @@ describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tm
     const done = await waitForScreen('Done — the configuration is written');
     expect(done).toContain(`Wrote the Workshop configuration in ${out}`);
     await keys('Enter');
-    await waitUntil(() => existsSync(exitFile), 'the wizard has exited');
+    await waitUntil(() => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '', 'the wizard has exited');
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
 
     expect(readFileSync(path.join(out, 'kolla', 'globals.yml'), 'utf8')).toContain('network_interface: wlp0s20f3');
@@ -98,10 +98,11 @@ describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tm
     await term.keys('ctrlc', 'Enter');
     await waitForScreen('Profile —', 30_000, 'ctrlc');
     await term.keys('ctrlc', 'C-c');
-    await waitUntil(() => existsSync(`${dir}/stty`), 'the wizard has exited and stty has run');
+    // The shell creates the file before grep writes into it: wait for its content, not for the file.
+    await waitUntil(() => existsSync(`${dir}/stty`) && readFileSync(`${dir}/stty`, 'utf8').trim() !== '', 'the wizard has exited and stty has run');
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('130');
     expect(readFileSync(`${dir}/stty`, 'utf8').trim()).toBe('icanon'); // raw mode is off again
     expect(term.screen('ctrlc')).toContain('cancelled — nothing on this machine was changed');
     expect(existsSync(path.join(dir, 'out'))).toBe(false);
-  }, 60_000);
+  }, 150_000);
 });
