@@ -31,6 +31,13 @@ describe('the kolla venv from pinned requirements', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  const teardownVars = () => ({
+    ciab_config_dir: cfg,
+    ciab_root: root,
+    ciab_kolla_venv: venv,
+    ciab_kolla_requirements: requirements(),
+    ciab_skip: ['storage', 'container-engine', 'ca-certificates', 'network', 'hosts-file'],
+  });
   const vars = () => ({ ciab_config_dir: cfg, ciab_root: root, ciab_kolla_venv: venv, ciab_kolla_requirements: requirements(), ciab_skip: SKIP });
 
   it('installs the pins, then changes nothing, then follows a changed pin', async () => {
@@ -60,27 +67,14 @@ describe('the kolla venv from pinned requirements', () => {
   }, 300_000);
 
   it('teardown run by the venv itself leaves it to ciab (names it in the state folder): removing it would break that run', async () => {
-    const down = await runPlaybook(TEARDOWN, {
-      ciab_config_dir: cfg,
-      ciab_root: root,
-      ciab_kolla_venv: venv,
-      ciab_kolla_requirements: requirements(),
-      ciab_skip: ['storage', 'container-engine', 'ca-certificates', 'network', 'hosts-file'],
-      ciab_venv_runs_us: true,
-    });
+    const down = await runPlaybook(TEARDOWN, { ...teardownVars(), ciab_venv_runs_us: true });
     expect(down.code, describeRun(down)).toBe(0);
     expect(existsSync(path.join(root, venv, 'pyvenv.cfg'))).toBe(true);
     expect(readFileSync(path.join(root, 'var/lib/ciab/remove-venv'), 'utf8')).toBe(`${venv}\n`);
   }, 300_000);
 
   it('teardown removes the venv', async () => {
-    const down = await runPlaybook(TEARDOWN, {
-      ciab_config_dir: cfg,
-      ciab_root: root,
-      ciab_kolla_venv: venv,
-      ciab_kolla_requirements: requirements(),
-      ciab_skip: ['storage', 'container-engine', 'ca-certificates', 'network', 'hosts-file'],
-    });
+    const down = await runPlaybook(TEARDOWN, teardownVars());
     expect(down.code, describeRun(down)).toBe(0);
     expect(existsSync(path.join(root, venv))).toBe(false);
   }, 300_000);
