@@ -11,7 +11,7 @@
 // --use-test-images); --until kolla-pull (fails: no registry here; the failure summary names K10 and the resume
 // command); install --until kolla-prechecks again (nothing runs); reboot (network, NAT, VG, /etc/hosts back;
 // status); destroy --yes (all gone but what is left on purpose); the ext4 disk unchanged throughout.
-// `npm run test:e2e` (CIAB_VM_INSTALL=1; CI runs it) runs the whole flow, about 40 minutes under TCG;
+// `npm run test:e2e` (CIAB_VM_INSTALL=1; CI runs it) runs the whole flow, about 30 minutes under TCG (quiet machine);
 // `npm run test:vm` only the boot and detect.
 // The kolla venv's wheels come from a local mirror the testbed builds on the host (`vm-testbed.sh wheelhouse`: a
 // folder of wheels and the VM's /etc/pip.conf); CIAB_VM_PYPI=1 takes them from PyPI instead (through the CA answer).
