@@ -16,7 +16,7 @@ import { CLOUD_PHASE_IDS, cloudPhaseOptions, DESTROY_PHASES, RUN_PHASES, type Cl
 import { phaseWeight, readCalibration, type Calibration } from './calibration.js';
 import { ProgressTracker, type PlayTiming } from './progress.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { changedInputs, hashInputs, inputDigests, loadState, readConfigTree, saveState } from './state.js';
+import { changedInputs, hashDigests, hashInputs, inputDigests, loadState, readConfigTree, saveState } from './state.js';
 
 export type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
@@ -241,7 +241,8 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
   const baseEnv = childEnv(o, stopFile);
   try {
     for (const phase of all) {
-      const hash = hashInputs(tree, phase.dependsOn);
+      const inputFiles = inputDigests(tree, phase.dependsOn);
+      const hash = hashDigests(inputFiles);
       const previous = state.phases[phase.id];
       if (!inRange.has(phase.id)) {
         emit({ type: 'phase_skipped', at: at(), runId, phase: phase.id, reason: 'outside-range' });
@@ -259,7 +260,6 @@ export async function runInstall(o: EngineOptions): Promise<RunOutcome> {
         outcome = { ...outcome, status: control.abort ? 'aborted' : 'stopped' };
         break;
       }
-      const inputFiles = inputDigests(tree, phase.dependsOn);
       if (previous?.status === 'done' && previous.inputFiles) {
         // Done once, running again: say why, so a re-run that should have been a skip is visible at once.
         const changed = changedInputs(previous.inputFiles, inputFiles);

@@ -60,12 +60,16 @@ export function inputDigests(tree: ReadonlyMap<string, string>, prefixes: readon
   return digests;
 }
 
-/** One hash over a phase's inputs (names and contents): the same inputs, the same hash. */
-export function hashInputs(tree: ReadonlyMap<string, string>, prefixes: readonly string[], extra = ''): string {
+/** One hash over a phase's input digests (names and contents): the same inputs, the same hash. */
+export function hashDigests(digests: Readonly<Record<string, string>>, extra = ''): string {
   const hash = createHash('sha256');
-  for (const [rel, digest] of Object.entries(inputDigests(tree, prefixes))) hash.update(rel).update('\0').update(digest).update('\0');
+  for (const [rel, digest] of Object.entries(digests)) hash.update(rel).update('\0').update(digest).update('\0');
   hash.update(extra);
   return hash.digest('hex').slice(0, 16);
+}
+
+export function hashInputs(tree: ReadonlyMap<string, string>, prefixes: readonly string[], extra = ''): string {
+  return hashDigests(inputDigests(tree, prefixes), extra);
 }
 
 /** Which inputs differ between a phase's last run and now (added, removed or changed), sorted. */
