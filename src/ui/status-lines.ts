@@ -23,6 +23,6 @@ function nextStep(r: StatusReport): string | null {
   if (r.installed) return null;
   const failed = r.phases.find((p) => p.status === 'failed');
   return failed
-    ? `${failed.id} failed; why, and the command that resumes, are in ${r.lastRun?.runDir ?? 'the last run folder'} (ciab install skips what is done)`
+    ? `${failed.id} failed; why, and the command that resumes, are in ${r.lastRun?.runDir ?? 'the last run folder'}${r.lastRun?.action === 'install' ? ' (ciab install skips what is done)' : ''}`
     : 'ciab install goes on from the first phase not done';
 }

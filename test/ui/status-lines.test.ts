@@ -13,6 +13,10 @@ test('each state says what to do next; an installed cloud says nothing more', ()
   expect(lastLine({ ...base, configured: true, lastRun, phases: [phase('prepare-host', 'done'), phase('kolla-pull', 'failed')] })).toBe(
     'Next: kolla-pull failed; why, and the command that resumes, are in /var/log/ciab/runs/r1 (ciab install skips what is done)',
   );
+  // A failed destroy resumes with ciab destroy (which re-runs every phase), not ciab install.
+  expect(lastLine({ ...base, configured: true, lastRun: { ...lastRun, action: 'destroy' }, phases: [phase('teardown-host', 'failed')] })).toBe(
+    'Next: teardown-host failed; why, and the command that resumes, are in /var/log/ciab/runs/r1',
+  );
   expect(lastLine({ ...base, configured: true, phases: [phase('prepare-host', 'pending')] })).toBe('Next: ciab install goes on from the first phase not done');
   expect(lastLine({ ...base, configured: true, running: { pid: 7, action: 'install', startedAt: 't0', runDir: '/r', orphan: false } })).toBe('Next: ciab install follows the running install on this terminal');
   expect(formatStatus({ ...base, configured: true, installed: true })).toBe('Cloud-in-a-Box: installed\n');
