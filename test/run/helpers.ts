@@ -2,13 +2,12 @@
 // the pinned venv's ansible-playbook, the test callback and mini-kolla (until the project's own land), and
 // `ciab install --from kolla-prechecks` so prepare-host never runs on the build machine.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { renderPasswords } from '../../src/render/passwords.js';
 import { CIAB, runCiab, type CliResult } from '../helpers/cli.js';
-import { fastRandom } from '../helpers/random.js';
+import { seedPasswords } from '../helpers/passwords.js';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
@@ -72,9 +71,7 @@ export async function makeRig(answersText?: string): Promise<Rig> {
   const stateDir = path.join(dir, 'state');
   // Passwords with the pre-generated keys (test/helpers/random.ts), kept by the render like any earlier
   // passwords.yml: the engine's tests are not about keys, and 7 fresh RSA-4096 pairs timed the hook out at load 25.
-  const passwordsFile = path.join(stateDir, 'config', 'kolla', 'passwords.yml');
-  mkdirSync(path.dirname(passwordsFile), { recursive: true });
-  writeFileSync(passwordsFile, (await renderPasswords({ existing: null, adminPassword: null, random: fastRandom(`rig ${dir}`) })).file.content, { mode: 0o600 });
+  await seedPasswords(path.join(stateDir, 'config'), `rig ${dir}`);
   const result = await runCiab(['install', '--answers', answers, '--state-dir', stateDir, '--configure-only', ...BASE_ARGS.filter((a) => a !== '--from' && a !== 'kolla-prechecks')]);
   if (result.code !== 0) throw new Error(`rendering the rig failed: ${result.stderr}`);
   return { dir, stateDir, answers, calls: path.join(dir, 'calls'), env: rigEnv(dir) };
