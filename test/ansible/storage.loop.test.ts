@@ -82,25 +82,6 @@ describeIfAvailable('storage on real loop devices', skipReason, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
-  it('creates the volume group on a blank disk; a second run changes nothing; teardown removes VG and PV label', async () => {
-    const cfg = config('blank', { backend: 'lvm', volumeGroup: vgDisk, disks: [disk(loops.blank)], file: null });
-    const vars = { ciab_config_dir: cfg, ciab_root: root, ciab_skip: ONLY_STORAGE };
-    const first = await runPlaybook(PREPARE_HOST, vars);
-    expect(first.code, describeRun(first)).toBe(0);
-    expect(changedTasks(first)).toContain(`Storage | create the volume group ${vgDisk}`);
-    expect(pvOf(loops.blank).stdout.trim()).toBe(vgDisk);
-
-    const second = await runPlaybook(PREPARE_HOST, vars);
-    expect(second.code, describeRun(second)).toBe(0);
-    expect(second.stats?.changed, changedTasks(second).join(', ')).toBe(0);
-
-    const down = await runPlaybook(TEARDOWN, { ciab_config_dir: cfg, ciab_root: root, ciab_skip: TEARDOWN_ONLY_STORAGE });
-    expect(down.code, describeRun(down)).toBe(0);
-    expect(vgExists(vgDisk)).toBe(false);
-    expect(pvOf(loops.blank).status).not.toBe(0);
-    expect(signatures(loops.blank)).toBe('');
-  }, 300_000);
-
   it('refuses a disk holding a file system that the confirmation does not name, and leaves it untouched', async () => {
     const cfg = config('ext4-unconfirmed', { backend: 'lvm', volumeGroup: vgDisk, disks: [disk(loops.ext4)], file: null });
     const run = await runPlaybook(PREPARE_HOST, { ciab_config_dir: cfg, ciab_root: root, ciab_skip: ONLY_STORAGE, ciab_confirmed_wipe: [loops.blank] });
@@ -118,22 +99,31 @@ describeIfAvailable('storage on real loop devices', skipReason, () => {
     expect(signatures(loops.mounted)).toBe('ext4');
   }, 300_000);
 
-  it('wipes and uses a confirmed disk; teardown leaves it blank', async () => {
-    const cfg = config('ext4-confirmed', { backend: 'lvm', volumeGroup: vgDisk, disks: [disk(loops.ext4)], file: null });
+  // One volume group over both kinds of disk the plan can name: a blank one, used as it is, and one holding data
+  // that the confirmation names, wiped first (after the refusals above, which need its file system).
+  it('creates the volume group on a blank disk and a confirmed one (wiped); a second run changes nothing; teardown leaves both blank', async () => {
+    const cfg = config('disks', { backend: 'lvm', volumeGroup: vgDisk, disks: [disk(loops.blank), disk(loops.ext4)], file: null });
     const vars = { ciab_config_dir: cfg, ciab_root: root, ciab_skip: ONLY_STORAGE, ciab_confirmed_wipe: [loops.ext4] };
+    expect(signatures(loops.ext4)).toBe('ext4');
     const first = await runPlaybook(PREPARE_HOST, vars);
     expect(first.code, describeRun(first)).toBe(0);
+    expect(changedTasks(first)).toContain(`Storage | create the volume group ${vgDisk}`);
     expect(changedTasks(first)).toContain('Storage | wipe the confirmed devices (partitions first)');
+    expect(pvOf(loops.blank).stdout.trim()).toBe(vgDisk);
     expect(pvOf(loops.ext4).stdout.trim()).toBe(vgDisk);
     expect(signatures(loops.ext4)).toBe('LVM2_member');
 
     const second = await runPlaybook(PREPARE_HOST, vars);
+    expect(second.code, describeRun(second)).toBe(0);
     expect(second.stats?.changed, changedTasks(second).join(', ')).toBe(0);
 
     const down = await runPlaybook(TEARDOWN, { ciab_config_dir: cfg, ciab_root: root, ciab_skip: TEARDOWN_ONLY_STORAGE });
     expect(down.code, describeRun(down)).toBe(0);
     expect(vgExists(vgDisk)).toBe(false);
-    expect(signatures(loops.ext4)).toBe('');
+    for (const device of [loops.blank, loops.ext4]) {
+      expect(pvOf(device).status, device).not.toBe(0);
+      expect(signatures(device), device).toBe('');
+    }
   }, 300_000);
 
   it('lvm-file: the sparse loop file, attached, with the volume group and the unit; idempotent; teardown removes all', async () => {
