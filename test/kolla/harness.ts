@@ -334,6 +334,7 @@ export async function evaluateKollaVariables(configDir: string, inventoryPath: s
   await symlink(path.join(kv.share, 'ansible', 'group_vars'), path.join(dir, 'group_vars'));
   await symlink(path.join(kv.share, 'ansible', 'filter_plugins'), path.join(dir, 'filter_plugins'));
   await copyFile(EVALUATE_PLAYBOOK, path.join(dir, 'evaluate-vars.yml'));
+  await symlink(path.join(path.dirname(EVALUATE_PLAYBOOK), 'lookup_plugins'), path.join(dir, 'lookup_plugins'));
 
   // hosts and their inventory vars (for *_interface names)
   const list = await run(path.join(kv.bin, 'ansible-inventory'), ['-i', inventoryPath, '--list'], { env });
@@ -377,12 +378,11 @@ export async function evaluateKollaVariables(configDir: string, inventoryPath: s
   ];
   const res = await run(path.join(kv.bin, 'ansible-playbook'), args, {
     cwd: dir,
-    // Print only failures: 800+ "ok" items would drown them.
+    // Print only failures.
     env: { ...env, ANSIBLE_DISPLAY_OK_HOSTS: 'false', ANSIBLE_DISPLAY_SKIPPED_HOSTS: 'false' },
   });
   const failed = new Set<string>();
-  for (const m of res.stdout.matchAll(/^failed: \[[^\]]+\] \(item=([^)]+)\)/gm)) failed.add(m[1]!);
-  for (const m of res.stdout.matchAll(/CIAB_FAILED_VARIABLES ([^"\n]*)/g)) for (const n of m[1]!.split(' ').filter(Boolean)) failed.add(n);
+  for (const m of res.stdout.matchAll(/CIAB_FAILED_VARIABLES ([^"\n|]*)/g)) for (const n of m[1]!.split(' ').filter(Boolean)) failed.add(n);
   const failedVariables = evaluated.filter((n) => failed.has(n));
   const recap = res.stdout.slice(res.stdout.lastIndexOf('PLAY RECAP'));
   const hosts = res.stdout.includes('PLAY RECAP') ? [...recap.matchAll(/^(\S+)\s+: ok=/gm)].map((m) => m[1]!) : [];
