@@ -46,13 +46,6 @@ describe.each(FIXTURE_PLANS.map((p) => p.name))('%s, checked by kolla-ansible', 
     }
   }, 120_000);
 
-  it('site.yml passes ansible-playbook --syntax-check with our globals and passwords', async (ctx) => {
-    needVenv(ctx, venv);
-    const result = await syntaxCheckSite(kolla(), path.join(kolla(), 'inventory'));
-    expect(result.stderr + result.stdout).not.toMatch(/ERROR!/);
-    expect(result.exitCode).toBe(0);
-  }, 300_000);
-
   it('every variable kolla group_vars define evaluates with our files', async (ctx) => {
     needVenv(ctx, venv);
     const plan = rendered[name]!.plan;
@@ -61,4 +54,16 @@ describe.each(FIXTURE_PLANS.map((p) => p.name))('%s, checked by kolla-ansible', 
     expect(result.hosts).toEqual([plan.host.hostname]);
     expect(result.ok).toBe(true);
   }, 600_000);
+});
+
+// A syntax check parses kolla's playbooks and roles and evaluates no condition, so the plans' different values
+// cannot change its outcome: it runs with the first plan's files (2 s of CPU each time).
+describe('site.yml, checked by kolla-ansible', () => {
+  it(`passes ansible-playbook --syntax-check with our globals and passwords (${FIXTURE_PLANS[0]!.name})`, async (ctx) => {
+    needVenv(ctx, venv);
+    const kolla = path.join(rendered[FIXTURE_PLANS[0]!.name]!.dir, 'kolla');
+    const result = await syntaxCheckSite(kolla, path.join(kolla, 'inventory'));
+    expect(result.stderr + result.stdout).not.toMatch(/ERROR!/);
+    expect(result.exitCode).toBe(0);
+  }, 300_000);
 });
