@@ -104,11 +104,11 @@ async function nearestFolder(files: Files, dir: string, flag: string, shown: str
   }
 }
 
-/** Fails early, with the flag named, when the folder cannot be written. Creates nothing. */
+/** Fails early, with the flag named, when the folder cannot be written. Leaves nothing behind. */
 export async function ensureWritableDir(files: Files, outDir: string, flag = '--out'): Promise<void> {
   const existing = await nearestFolder(files, outDir, flag, outDir);
   if (!(await files.canWrite(existing))) {
-    throw new UserError(`${flag} ${outDir}: cannot write there (permission denied)`, 'choose a folder you can write, or run as root for /etc paths');
+    throw new UserError(`${flag} ${outDir}: cannot write there (nothing can be created in ${existing}); nothing was written`, 'choose a folder you can write, or run as root for /etc paths');
   }
 }
 
@@ -132,7 +132,7 @@ export async function checkTargets(files: Files, outDir: string, writes: readonl
     if (checkedDirs.has(dir)) continue;
     checkedDirs.add(dir);
     const existing = await nearestFolder(files, dir, flag, outDir);
-    if (!(await files.canWrite(existing))) throw new UserError(`${flag} ${outDir}: cannot write into ${existing} (permission denied); nothing was written`);
+    if (!(await files.canWrite(existing))) throw new UserError(`${flag} ${outDir}: cannot write into ${existing} (nothing can be created there); nothing was written`);
   }
 }
 
@@ -159,7 +159,7 @@ export async function writeFolders(files: Files, folders: readonly FolderWrites[
   } catch (error) {
     const failedPath = (error as { path?: string }).path;
     const folder = folders.find((f) => failedPath?.startsWith(`${f.outDir}/`)) ?? current!;
-    const shown = failedPath ? path.relative(folder.outDir, failedPath).replace(/\.([^/]+)\.ciab-tmp-[\d-]+$/, '$1') : folder.outDir;
+    const shown = (failedPath ? path.relative(folder.outDir, failedPath).replace(/\.([^/]+)\.ciab-tmp-[\d-]+$/, '$1') : '') || 'the folder itself';
     throw new UserError(`${folder.flag} ${folder.outDir}: cannot write ${shown} (${explain(error)}); nothing was changed`);
   }
   for (const f of folders) for (const w of f.writes) if (w.change === 'remove') await files.remove(w.target);

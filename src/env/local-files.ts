@@ -1,6 +1,6 @@
 // The real Files: node's file system, with the durability the run engine needs (fsync of files and folders).
 import { constants } from 'node:fs';
-import { access, lstat, mkdir, open, readdir, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
+import { access, lstat, mkdir, mkdtemp, open, readdir, readlink, rename, rm, rmdir, stat, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileInfo, Files } from './types.js';
 
@@ -108,11 +108,17 @@ export function createLocalFiles(): Files {
         () => true,
         () => false,
       ),
-    canWrite: (dir) =>
-      access(dir, constants.W_OK).then(
-        () => true,
-        () => false,
-      ),
+    // access() alone says yes to root everywhere, also on /proc, sysfs or a read-only mount; a folder made and
+    // removed at once is the true test (and leaves nothing behind).
+    async canWrite(dir) {
+      try {
+        await access(dir, constants.W_OK);
+        await rmdir(await mkdtemp(path.join(dir, '.ciab-write-test-')));
+        return true;
+      } catch {
+        return false;
+      }
+    },
     writeAtomic: (file, content, options = {}) => files.writeAtomicAll([{ path: file, content, mode: options.mode }]),
     async writeAtomicAll(writes) {
       const staged: Array<{ temp: string; target: string }> = [];

@@ -71,7 +71,7 @@ export interface Files {
   /** Information about a path without following a final symlink; null when it does not exist. */
   stat(path: string): Promise<FileInfo | null>;
   exists(path: string): Promise<boolean>;
-  /** Can this process write into the folder? */
+  /** Can this process create files in the folder? (Tried: a folder is made in it and removed at once.) */
   canWrite(dir: string): Promise<boolean>;
   /**
    * Replace a file atomically: write a temp file beside it (mode from the first byte), fsync it, rename it over the
