@@ -108,7 +108,7 @@ async function nearestFolder(files: Files, dir: string, flag: string, shown: str
 export async function ensureWritableDir(files: Files, outDir: string, flag = '--out'): Promise<void> {
   const existing = await nearestFolder(files, outDir, flag, outDir);
   if (!(await files.canWrite(existing))) {
-    throw new UserError(`${flag} ${outDir}: cannot write there (nothing can be created in ${existing}); nothing was written`, 'choose a folder you can write, or run as root for /etc paths');
+    throw new UserError(`${flag} ${outDir}: cannot write there (nothing can be created in ${existing}); nothing was written`, 'choose a folder you can write to (as root for /etc paths; /proc, /sys and read-only mounts take nothing)');
   }
 }
 
