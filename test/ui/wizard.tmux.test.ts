@@ -42,7 +42,10 @@ describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tm
     expect(await waitForScreen('Questions — the workshop cloud')).toContain('every question has an answer');
     // Change answers before saving, so an answer the saved file dropped would change the plan: the floating
     // network (its gateway and pool follow it).
-    await keys('Down', 'Down', 'Enter', 'C-u');
+    await keys('Down', 'Down', 'Enter');
+    await waitForScreen(/^> \S+█/m);
+    await keys('C-u');
+    await waitForScreen(/^> █/m);
     await type('10.77.0.0/24');
     await waitForScreen('✔ looks right');
     await keys('Enter');
@@ -51,10 +54,17 @@ describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tm
     const review = await waitForScreen('files to write in', 90_000);
     expect(review).toContain('• network  create bridge ciab-br0');
     expect(existsSync(out)).toBe(false); // nothing written before the confirm step
-    await keys('s', 'C-u');
+    // Each key waits for the screen it needs: on a loaded machine a C-u sent before the prompt is open is lost,
+    // and the path typed after it lands behind the prompt's default.
+    await keys('s');
+    await waitForScreen('Save the answers file as:');
+    await keys('C-u');
+    await waitForScreen(/Save the answers file as: █/);
     await type(saved);
+    await waitForScreen('saved-answers.yaml█');
     await keys('Enter');
-    await waitForScreen('saved');
+    await waitUntil(() => existsSync(saved), `the answers are saved in ${saved}`);
+    await waitForScreen('saved ');
     await keys('Tab');
     await waitForScreen('Confirm — write the configuration');
     await keys('Enter');
