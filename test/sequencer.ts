@@ -7,7 +7,10 @@ import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { holdsBlockDevices } from './helpers/block-devices.js';
 
-/** Wall seconds of a whole `npm test` on the quiet build machine (CIAB_FILE_COST, session 10), in the order they start (about heaviest first). */
+/**
+ * Wall seconds of a whole `npm test` on the quiet build machine (CIAB_FILE_COST, session 10), in the order the
+ * files start (about heaviest first).
+ */
 export const HEAVY: ReadonlyArray<readonly [file: string, seconds: number]> = [
   ['test/ui/screen.tmux.test.ts', 110],
   ['test/ansible/network.netns.test.ts', 112],
