@@ -19,7 +19,21 @@ export const systemClock: Clock = {
   sleep: (ms, signal) => delay(ms, undefined, { signal }).catch((error: unknown) => (signal?.aborted ? undefined : Promise.reject(error))),
 };
 
+/**
+ * A reader that went away (`ciab plan | head`, a closed ssh pipe) is not an error of ciab's: what is left to print
+ * is dropped and the command goes on to its end (an install keeps running; its log and state have everything).
+ * Without this, node throws EPIPE as an uncaught error with a stack trace.
+ */
+export function ignoreClosedReader(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    throw error;
+  });
+}
+
 export function createEnv(): Env {
+  ignoreClosedReader(process.stdout);
+  ignoreClosedReader(process.stderr);
   const vars: Readonly<Record<string, string | undefined>> = { ...process.env };
   return {
     host: createHostReader(vars),
