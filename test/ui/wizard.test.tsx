@@ -213,6 +213,24 @@ describe('review, confirm and done', () => {
     expect(app.exits).toEqual([{ status: 'done', written: { out: path.join(dir, 'out'), answersFile: path.join(dir, 'state', 'answers.yaml') } }]);
   }, 120_000);
 
+  test('Ctrl-C while the answers file is being saved ends the wizard only once the save is done', async () => {
+    const { installer } = await fixtureInstaller('laptop', ['ports', 'services']);
+    const order: string[] = [];
+    let finish: () => void = () => {};
+    const app = open(installer, {
+      saveAnswers: (file) => new Promise<string>((resolve) => (finish = () => (order.push('saved'), resolve(file)))),
+    });
+    app.exits.push = (...outcomes) => (order.push('exit'), Array.prototype.push.apply(app.exits, outcomes));
+    await press(app.stdin, KEY.enter, KEY.enter, KEY.tab);
+    await waitFor(app.frame, 'files to write in');
+    await press(app.stdin, 's', KEY.ctrlU, 'mine.yaml', KEY.enter, KEY.ctrlC);
+    await waitFor(app.frame, 'saving mine.yaml first, then quitting');
+    finish();
+    await waitUntil(() => app.exits.length > 0, 'the wizard has exited');
+    expect(order).toEqual(['saved', 'exit']);
+    expect([...app.exits]).toEqual([{ status: 'cancelled', written: undefined }]);
+  });
+
   test('Ctrl-C anywhere cancels without writing', async () => {
     const { installer, dir } = await fixtureInstaller('laptop', ['ports', 'services']);
     const write = vi.spyOn(installer, 'write');

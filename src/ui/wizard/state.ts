@@ -299,7 +299,11 @@ export function createReducer(installer: Installer) {
   }
 
   function key(state: WizardState, input: string, k: Keys, page: number, maxScroll: number): WizardState {
-    if (k.ctrl && input === 'c') return { ...state, quit: 'cancelled' };
+    if (k.ctrl && input === 'c') {
+      // The wizard ends once a save in flight has settled (wizard.tsx): say why it has not ended yet.
+      const notice = state.saveRequest ? { tone: 'warn' as const, text: `saving ${state.saveRequest} first, then quitting` } : state.notice;
+      return { ...state, quit: 'cancelled', notice };
+    }
     switch (state.step) {
       case 'hardware': {
         if (forward(k)) return enterProfile(state);

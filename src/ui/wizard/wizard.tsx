@@ -99,12 +99,15 @@ export function Wizard({ installer, saveAnswers, hasSecrets = false, colour, onE
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.writeRequested]);
 
+  const ended = useRef(false);
   useEffect(() => {
     const quit = state.quit ?? (installAfterWrite && state.step === 'done' ? 'done' : null);
-    if (!quit) return;
+    // An answers file being saved is finished first: ending now could lose it (the process exits after the wizard).
+    if (!quit || state.saveRequest || ended.current) return;
+    ended.current = true;
     onExit({ status: quit, written: state.written ?? undefined });
     exit();
-  }, [state.quit, state.step, state.written, onExit, exit, installAfterWrite]);
+  }, [state.quit, state.step, state.written, state.saveRequest, onExit, exit, installAfterWrite]);
 
   const rendered = state.rendered?.given === state.given ? state.rendered.value : null;
   let screen: ReactNode;
