@@ -9,6 +9,7 @@ import { createTmux, hasTmux } from '../helpers/tmux.js';
 import { waitUntil } from '../helpers/wait.js';
 import { tempDir } from './helpers.js';
 import { describeIfAvailable } from '../helpers/require.js';
+import { filesUnder, seedPasswords } from '../helpers/passwords.js';
 
 const term = createTmux('ciab-wizard');
 const waitForScreen = (text: string | RegExp, timeoutMs = 60_000, pane = 'wizard') => term.waitForScreen(pane, text, { timeoutMs });
@@ -27,6 +28,8 @@ describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tm
     const state = path.join(dir, 'state');
     const saved = path.join(dir, 'saved-answers.yaml');
     const exitFile = path.join(dir, 'exit');
+    // The secrets of an earlier render (no keys to make here: this test is about the screens).
+    await seedPasswords(out, `wizard ${dir}`);
     // A person at a terminal: not a CI run, even when this test runs in CI (tmux passes our environment on).
     const command = `env -u CI ${process.execPath} ${CIAB} install --facts ${facts} --out ${out} --state-dir ${state} --skip-check ports --skip-check services; echo $? > ${exitFile}; sleep 600`;
     term.start('wizard', command, { env: { NO_COLOR: '1', TERM: 'xterm-256color' } });
@@ -53,7 +56,7 @@ describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tm
     await keys('Tab');
     const review = await waitForScreen('files to write in', 90_000);
     expect(review).toContain('• network  create bridge ciab-br0');
-    expect(existsSync(out)).toBe(false); // nothing written before the confirm step
+    expect(filesUnder(out)).toEqual(['kolla/passwords.yml']); // nothing written before the confirm step
     // Each key waits for the screen it needs: on a loaded machine a C-u sent before the prompt is open is lost,
     // and the path typed after it lands behind the prompt's default.
     await keys('s');
