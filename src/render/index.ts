@@ -25,7 +25,7 @@ export interface RenderInput {
   templates: HostTemplates;
   /** The absolute folder the tree is written to: kolla's CONFIG_DIR is <outDir>/kolla (the CA lives below it). */
   outDir?: string;
-  random?: RandomSource;
+  random: RandomSource;
 }
 
 export interface RenderResult {

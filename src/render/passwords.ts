@@ -29,7 +29,7 @@
 // scalar; yaml.safe_load gives the same string for both (a test checks it with Python).
 //
 // Error messages name the key and the problem, never a value.
-import { createHmac, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { createHmac, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, YAMLMap, type Node } from 'yaml';
 import { UserError } from '../model/errors.js';
 import type { RenderedFile } from '../model/files.js';
@@ -180,18 +180,13 @@ export interface SshKeyPair {
   public_key: string;
 }
 
-/** Where the randomness comes from. The default is node:crypto; tests may pass a seeded one. */
+/** Where the randomness comes from: randomWithKeys in the product; tests may pass a seeded one. */
 export interface RandomSource {
   /** n uniformly random bytes. */
   bytes(n: number): Uint8Array;
   /** A new SSH key pair (RSA 4096 by default). */
   sshKeyPair(): Promise<SshKeyPair>;
 }
-
-export const cryptoRandom: RandomSource = {
-  bytes: (n) => randomBytes(n),
-  sshKeyPair: () => generateSshKeyPair(RSA_BITS),
-};
 
 // ---------------------------------------------------------------------------------------------------------
 // generators
@@ -258,20 +253,7 @@ export function opensshRsaPublicKey(key: KeyObject): string {
   return `ssh-rsa ${blob.toString('base64')}`;
 }
 
-/** RSA key pair with node:crypto's async API (libuv thread pool), formatted like genpwd's generate_RSA(). */
-export function generateSshKeyPair(bits = RSA_BITS): Promise<SshKeyPair> {
-  return new Promise((resolve, reject) => {
-    generateKeyPair('rsa', { modulusLength: bits, publicExponent: 65537 }, (error, publicKey, privateKey) => {
-      if (error) return reject(error);
-      resolve({
-        private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-        public_key: opensshRsaPublicKey(publicKey),
-      });
-    });
-  });
-}
-
-/** A key pair from a PKCS8 PEM private key made elsewhere (a child process), formatted like generateSshKeyPair. */
+/** A key pair from a PKCS8 PEM private key made elsewhere (a child process), formatted like genpwd's generate_RSA(). */
 export function sshKeyPairFromPrivatePem(privateKeyPem: string): SshKeyPair {
   return { private_key: privateKeyPem, public_key: opensshRsaPublicKey(createPublicKey(privateKeyPem)) };
 }
@@ -442,7 +424,8 @@ export interface RenderPasswordsOptions {
   existing: string | null;
   /** keystone_admin_password when given (it replaces an existing one); generated when null and not in `existing`. */
   adminPassword: string | null;
-  random?: RandomSource;
+  /** The product's: node:crypto bytes and keys made in child processes (randomWithKeys); tests may seed one. */
+  random: RandomSource;
   /** How `existing` is named in error messages. Default "kolla/passwords.yml". */
   existingName?: string;
 }
@@ -454,7 +437,7 @@ export interface RenderedPasswords {
 }
 
 export async function renderPasswords(options: RenderPasswordsOptions): Promise<RenderedPasswords> {
-  const random = options.random ?? cryptoRandom;
+  const { random } = options;
   const file = options.existingName ?? PASSWORDS_PATH;
   const kinds: Record<string, PasswordKind | undefined> = KOLLA_PASSWORD_KEYS;
 

@@ -1,6 +1,6 @@
 // A fast RandomSource for tests that are not about keys: deterministic bytes (sha256 in counter mode) and the
 // seven pre-generated RSA-4096 pairs of test/fixtures/keys, handed out in turn. Key generation itself is tested
-// in test/render/passwords.test.ts.
+// in test/env/rsa-keys.test.ts.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -18,6 +18,7 @@ import {
   CIAB_OSISM_SEED_KEY,
   KOLLA_PASSWORD_KEYS,
   randomString,
+  randomWithKeys,
   renderPasswords,
   type PasswordKind,
   type RandomSource,
@@ -26,6 +27,7 @@ import {
 } from '../../src/render/passwords.js';
 import { ensureKollaVenv, needVenv } from '../kolla/harness.js';
 import { skipOrFail } from '../helpers/require.js';
+import { fastRandom, fixtureKeyPairs } from '../helpers/random.js';
 
 const execFileP = promisify(execFile);
 const KINDS: Record<string, PasswordKind | undefined> = KOLLA_PASSWORD_KEYS;
@@ -119,8 +121,11 @@ let real: RenderedPasswords;
 let pairs: SshKeyPair[];
 
 beforeAll(async () => {
-  // one render with the default source (node:crypto, 7 x RSA 4096); its key pairs feed the seeded sources
-  real = await renderPasswords({ existing: null, adminPassword: null });
+  // One render with the product's source: node:crypto's bytes, and RSA-4096 private keys made elsewhere (in the
+  // product, child processes: test/env/rsa-keys.test.ts makes real ones). Here the seven pre-generated private
+  // keys, so what is checked below is this file's own work: the public keys, the PEMs and the layout.
+  const privateKeys = fixtureKeyPairs().map((pair) => pair.private_key);
+  real = await renderPasswords({ existing: null, adminPassword: null, random: randomWithKeys(async () => privateKeys.shift()!) });
   pairs = SSH_KEYS.map((k) => real.values[k] as SshKeyPair);
 }, 180_000);
 
@@ -143,7 +148,7 @@ describe('key table (2026.1 contract)', () => {
   });
 });
 
-describe('a first render (default source: node:crypto)', () => {
+describe('a first render (the product\'s source: node:crypto bytes, keys made elsewhere)', () => {
   it('is kolla/passwords.yml, secret, mode 0600', () => {
     expect(real.file.path).toBe('kolla/passwords.yml');
     expect(real.file.secret).toBe(true);
@@ -447,7 +452,7 @@ describe('a malformed existing file is a UserError naming the key, never the sec
   }
 
   it('names the file as given', async () => {
-    const error = await errorOf(() => renderPasswords({ existing: '[1]', adminPassword: null, existingName: '/etc/kolla/passwords.yml' }));
+    const error = await errorOf(() => renderPasswords({ existing: '[1]', adminPassword: null, existingName: '/etc/kolla/passwords.yml', random: fastRandom() }));
     expect((error as UserError).message).toMatch(/^\/etc\/kolla\/passwords\.yml: expected a mapping/);
   });
 });
