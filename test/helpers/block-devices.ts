@@ -1,15 +1,23 @@
 // The block devices and LVM are one per machine: `losetup`, `vgs` and udev see every test's loop devices and
-// volume groups. The test files that create or watch them hold one machine-wide lock for their whole run, so they
-// never overlap one another, while every other file runs beside them. The lock is flock(1) held by a child
-// process: it ends when the lock is released, and also when the test worker dies (its stdin closes), so a crashed
-// run leaves no stale lock. The sequencer (test/sequencer.ts) spreads these files over the run so that they
-// rarely wait for each other.
+// volume groups. So is the process table: a fake daemon in a child PID namespace is still in the host's /proc,
+// where prepare-host's service scan (like kolla's `pgrep nscd`) finds it. The test files that create or watch
+// these hold one machine-wide lock for their whole run, so they never overlap one another, while every other
+// file runs beside them. The lock is flock(1) held by a child process: it ends when the lock is released, and
+// also when the test worker dies (its stdin closes), so a crashed run leaves no stale lock. The sequencer
+// (test/sequencer.ts) spreads these files over the run so that they rarely wait for each other.
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Files that hold the lock: every *.loop test, and the --check run that snapshots `losetup --list` and `vgs`. */
-const HOLDERS = [/\.loop\.test\.ts$/, /(^|\/)test\/ansible\/prepare-host\.check\.test\.ts$/];
+/**
+ * Files that hold the lock: every *.loop test; the --check run on this machine, which snapshots `losetup --list`
+ * and `vgs` and scans the processes; services.netns, whose fake nscd and mysqld that scan would find.
+ */
+const HOLDERS = [
+  /\.loop\.test\.ts$/,
+  /(^|\/)test\/ansible\/prepare-host\.check\.test\.ts$/,
+  /(^|\/)test\/ansible\/services\.netns\.test\.ts$/,
+];
 
 export const holdsBlockDevices = (file: string): boolean => HOLDERS.some((re) => re.test(file.split(path.sep).join('/')));
 
