@@ -77,6 +77,13 @@ export type DestroyPhaseId = 'kolla-destroy' | 'teardown-host';
 
 const doneWithSameInputs = (record: PhaseRecord | undefined, inputHash: string) => record?.status === 'done' && record.inputHash === inputHash;
 
+/**
+ * ciab's host playbooks run their modules with the distribution's python, named: interpreter discovery takes the
+ * first python3 on root's PATH, and a pyenv or conda shim there fails every module (measured: "pyenv: python3.13:
+ * command not found" at fact gathering); the apt module needs the system's python3-apt anyway.
+ */
+export const HOST_PYTHON = '/usr/bin/python3';
+
 const kolla = (action: string, inputs: PhaseInputs, extra: string[] = []): PhaseCommand => ({
   kind: 'kolla',
   action,
@@ -95,6 +102,7 @@ export const RUN_PHASES: RunPhase[] = [
       args: [
         '-e',
         JSON.stringify({
+          ansible_python_interpreter: HOST_PYTHON,
           ciab_config_dir: inputs.configDir,
           ciab_state_dir: inputs.stateDir,
           ciab_kolla_venv: inputs.kollaVenv,
@@ -219,7 +227,7 @@ export const DESTROY_PHASES: RunPhase[] = [
     command: (inputs) => ({
       kind: 'playbook',
       action: 'ansible/teardown.yml',
-      args: ['-e', JSON.stringify({ ciab_config_dir: inputs.configDir, ciab_state_dir: inputs.stateDir, ciab_kolla_venv: inputs.kollaVenv })],
+      args: ['-e', JSON.stringify({ ansible_python_interpreter: HOST_PYTHON, ciab_config_dir: inputs.configDir, ciab_state_dir: inputs.stateDir, ciab_kolla_venv: inputs.kollaVenv })],
     }),
   },
 ];
