@@ -172,7 +172,10 @@ export const HOST_CHECKS: readonly HostCheck[] = [
     title: 'python3 on the host',
     run: (facts) => {
       const v = facts.os.python3;
-      if (v === null) return [finding('python', 'warn', '/usr/bin/python3 not found', 'the prepare-host phase installs python3')];
+      // Unknown rather than absent: the version is read from the link's target, and a plain file has none.
+      if (v === null) {
+        return [finding('python', 'warn', '/usr/bin/python3 not found, or its version unknown', 'the host preparation and kolla-ansible run their modules with /usr/bin/python3 (3.11 or newer): install python3 if it is missing')];
+      }
       const [major, minor] = v.split('.').map(Number);
       if ((major ?? 0) < 3 || ((major ?? 0) === 3 && (minor ?? 0) < 11)) {
         return [finding('python', 'block', `python ${v} found; kolla-ansible ${OPENSTACK_RELEASE} needs 3.11 or newer`, 'upgrade the OS to a supported release')];

@@ -105,3 +105,16 @@ describe('os.privilege.passwordlessSudo', () => {
     expect((await asUser({ exitCode: 0, stdout: '', stderr: '', notFound: false, timedOut: false })).os.privilege.passwordlessSudo).toBe(true);
   });
 });
+
+describe('os.python3', () => {
+  it('/usr/bin/python3 without a version in its link: unknown with a note; the check warns, says what uses it, and does not block', async () => {
+    const recording = loadHostFixture('laptop');
+    recording.links['/usr/bin/python3'] = '/etc/alternatives/python3'; // a link that names no version
+    const facts = await detectHost(createFixtureHost(recording), OPTIONS);
+    expect(facts.os.python3).toBeNull();
+    expect(notesOn(facts, 'os.python3')).toEqual([expect.stringContaining('python3 was not found')]);
+    const python = runHostChecks(facts, (await loadProfiles())[0]!).filter((f) => f.id === 'python');
+    expect(python.map((f) => [f.severity, f.message])).toEqual([['warn', '/usr/bin/python3 not found, or its version unknown']]);
+    expect(python[0]!.hint).toContain('run their modules with /usr/bin/python3');
+  });
+});
