@@ -99,6 +99,7 @@ describe('ciab install runs the kolla phases', () => {
     const failed = await install(rig, [], { MINI_FAIL_ACTION: 'deploy', MINI_FAIL_TASK: '2', MINI_FAIL_MSG: message });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('✖ Deploy OpenStack failed');
+    expect(failed.stderr).toMatch(/failed +Deploy OpenStack \(kolla-deploy\), play \S/);
     expect(failed.stderr).toContain('task    mini : task 2');
     expect(failed.stderr).toContain('host    localhost');
     expect(failed.stderr).toContain('Timeout when waiting for search string MariaDB in 10.0.0.11:3306 (password ********)');
@@ -117,13 +118,4 @@ describe('ciab install runs the kolla phases', () => {
     const raw = filesUnder(path.join(rig.stateDir, 'runs')).filter((f) => f.file.includes('.raw'));
     expect(raw).toEqual([]);
   }, 300_000);
-
-  test('the stand-in failing with K07 text: the summary names K07 and the play', async () => {
-    const rig = cloneRig(base);
-    const failed = await install(rig, ['--from', 'kolla-deploy'], { STANDIN_FAIL_ERROR: 'K07' });
-    expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain('✖ Deploy OpenStack failed');
-    expect(failed.stderr).toMatch(/failed +Deploy OpenStack \(kolla-deploy\), play .*mariadb/i);
-    expect(failed.stderr).toContain('hint    K07');
-  }, 240_000);
 });
