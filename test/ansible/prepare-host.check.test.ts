@@ -1,8 +1,10 @@
 // The whole prepare-host.yml in --check mode against THIS machine, with a plan rendered by the CLI: it must
 // change nothing (the files and devices it would touch are compared before and after) and say what it would
-// do. Plus ansible-playbook --syntax-check of prepare-host.yml and teardown.yml.
+// do (the network part: the bridge, the veth pair, the NAT, with every file it could write hashed before and
+// after). Plus ansible-playbook --syntax-check of prepare-host.yml and teardown.yml.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +32,20 @@ const WATCHED = [
   '/var/lib/dpkg/status',
 ];
 
+// The network part's files (the bridge, the NAT unit, NetworkManager's and cloud-init's snippets), hashed whole.
+const NETWORK_WATCHED = [
+  '/etc/hosts',
+  '/etc/network',
+  '/etc/systemd/network',
+  '/etc/systemd/system',
+  '/etc/sysctl.d',
+  '/etc/modules-load.d',
+  '/etc/netplan',
+  '/etc/NetworkManager/conf.d',
+  '/etc/cloud',
+  '/usr/local/sbin',
+];
+
 /** Path → mtime/size/mode, one level into folders: enough to see any file written, created or removed. */
 function snapshot(): Record<string, string> {
   const out: Record<string, string> = {};
@@ -45,6 +61,16 @@ function snapshot(): Record<string, string> {
     add(p);
     if (out[p] !== 'absent' && statSync(p).isDirectory()) for (const name of readdirSync(p)) add(path.join(p, name));
   }
+  // Where the network part writes, every file in full, by content.
+  const visit = (p: string) => {
+    if (!existsSync(p)) return;
+    const st = lstatSync(p);
+    if (st.isDirectory()) {
+      out[`${p}/`] = `${st.mode}`;
+      for (const name of readdirSync(p)) visit(path.join(p, name));
+    } else out[`${p} (content)`] = `${st.mode} ${st.mtimeMs} ${st.isFile() ? createHash('sha256').update(readFileSync(p)).digest('hex') : ''}`;
+  };
+  NETWORK_WATCHED.forEach(visit);
   const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, LVM_SUPPRESS_FD_WARNINGS: '1' } }).stdout ?? '';
   out['losetup'] = run('losetup', ['--list']);
   out['vgs'] = run('vgs', ['--noheadings']);
@@ -103,6 +129,7 @@ describe('prepare-host.yml in --check mode on this machine', () => {
     if (existsSync(caFile)) expect(changed).toContain('CA certificates | install them into the system trust store');
     const said = run.tasks.map((t) => t.msg ?? '').join('\n');
     expect(said).toContain('would create /var/lib/ciab/cinder-volumes.img (40 GiB, sparse), attach it to a loop device and create the volume group cinder-volumes on it');
+    expect(said).toMatch(/ciab: would apply the host network: .*10-ciab-br0\.netdev.*link ciab-br0 is missing/s);
     expect(said).toMatch(/would install \d+ pinned packages into \/opt\/ciab\/kolla-venv/);
     // time-sync and services ran against this machine: a time service chosen, the plan's zone, the port scan.
     expect(said).toMatch(/(keeps \S+ \(running\)|would (start \S+ \(installed, not running\)|install systemd-timesyncd).* and enable it at boot)/);
