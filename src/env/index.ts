@@ -24,7 +24,10 @@ export const systemClock: Clock = {
  * writes fail with EPIPE or EIO, what is left to print is dropped, and the command goes on to its end (an install
  * keeps running; its log and state have everything). Without a listener node throws the error, with a stack trace.
  */
+const ignoring = new WeakSet<NodeJS.WriteStream>();
 export function ignoreClosedReader(stream: NodeJS.WriteStream): void {
+  if (ignoring.has(stream)) return; // once per stream: tests build many Envs in one process
+  ignoring.add(stream);
   stream.on('error', () => {});
 }
 

@@ -123,3 +123,13 @@ describe('signals and terminal', () => {
     expect(createTerminal({ ...streams, stdout: pipe }, {}).columns()).toBe(80);
   });
 });
+
+describe('stdout and stderr', () => {
+  it('each Env built in one process leaves one error listener on them, not one more each time', () => {
+    createEnv();
+    const counts = () => [process.stdout.listenerCount('error'), process.stderr.listenerCount('error')];
+    const before = counts();
+    for (let i = 0; i < 12; i++) createEnv();
+    expect(counts()).toEqual(before);
+  });
+});
