@@ -106,7 +106,10 @@ if (!only || only === 'render') {
     const { loadProfiles, loadHostTemplates } = await import('./dist/app/inputs.js');
     const { planSession } = await import('./dist/app/session.js');
     const { renderFiles } = await import('./dist/render/index.js');
+    const { randomWithKeys } = await import('./dist/render/passwords.js');
     const env = createEnv();
+    // The product's randomness: node:crypto's bytes, the RSA keys made in child processes (as the installer does).
+    const keyMaker = env.rsaKeys();
     const facts = await detectHost(env.host, { uplink: false, installerPath: env.cwd });
     const GiB = 1024 ** 3;
     Object.assign(facts.cpu, { threads: 32, cores: 16, kvm: { present: true, usable: true, reason: null } });
@@ -118,7 +121,7 @@ if (!only || only === 'render') {
     const vip = mgmt.address.split('.').slice(0, 3).concat('250').join('.');
     const s = planSession({ facts, profiles: await loadProfiles(env), sources: { overrides: { profile: 'sandbox', 'network.vip': vip } }, options: { skip: ['os', 'time', 'hostname', 'services', 'ports'], vars: {} } });
     if (!s.plan) throw new Error('no sandbox plan: ' + s.resolution.missing.join(', '));
-    const input = { plan: s.plan, answers: {}, adminPassword: null, templates: await loadHostTemplates(env) };`;
+    const input = { plan: s.plan, answers: {}, adminPassword: null, templates: await loadHostTemplates(env), random: randomWithKeys((bits) => keyMaker.privateKeyPem(bits)) };`;
   const keys = timeInFreshProcess(`${setup}
     const t = performance.now();
     await renderFiles({ ...input, existingPasswords: null });
