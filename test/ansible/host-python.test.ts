@@ -39,8 +39,7 @@ describe('the python of the host playbooks', () => {
     const hostPhases = [...RUN_PHASES, ...DESTROY_PHASES].filter((p) => ['prepare-host', 'teardown-host'].includes(p.id));
     expect(hostPhases.map((p) => p.id)).toEqual(['prepare-host', 'teardown-host']);
     for (const phase of hostPhases) expect(JSON.parse(phase.command(inputs, undefined).args[1]!).ansible_python_interpreter, phase.id).toBe(HOST_PYTHON);
-    const args = RUN_PHASES.find((p) => p.id === 'prepare-host')!.command(inputs, undefined).args;
-    const pinned = await run(args);
+    const pinned = await run(hostPhases[0]!.command(inputs, undefined).args);
     expect(pinned.exitCode, pinned.stdout + pinned.stderr).toBe(0);
     // The control: left to discovery, the first shim is taken and every module fails.
     const discovered = await run([]);

@@ -13,27 +13,10 @@ import { seedPasswords } from '../helpers/passwords.js';
 import { writeFixtureFacts } from '../helpers/facts.js';
 import { PARTS, PREPARE_HOST, REPO, TEARDOWN, ansibleBin, changedTasks, describeRun, runPlaybook } from './hostprep-harness.js';
 
-// What a real run would write or change on this machine (prepare-host's own parts and the network helper's).
-const WATCHED = [
-  '/etc/docker',
-  '/etc/systemd/system',
-  '/etc/hosts',
-  '/etc/localtime',
-  '/etc/timezone',
-  '/etc/network/interfaces',
-  '/etc/network/interfaces.d',
-  '/etc/sysctl.d',
-  '/usr/local/sbin',
-  '/usr/local/share/ca-certificates',
-  '/etc/ssl/certs/ca-certificates.crt',
-  '/var/lib/ciab',
-  '/opt/ciab',
-  '/var/lib/apt/lists',
-  '/var/lib/dpkg/status',
-];
-
-// The network part's files (the bridge, the NAT unit, NetworkManager's and cloud-init's snippets), hashed whole.
-const NETWORK_WATCHED = [
+// What a real run would write or change on this machine (prepare-host's own parts and the network helper's),
+// in two depths. Where it writes configuration, units and scripts (the network part's bridge, NAT unit,
+// NetworkManager and cloud-init snippets among them): every file, all the way down, by content.
+const HASHED = [
   '/etc/hosts',
   '/etc/network',
   '/etc/systemd/network',
@@ -45,8 +28,21 @@ const NETWORK_WATCHED = [
   '/etc/cloud',
   '/usr/local/sbin',
 ];
+// Large state (package lists, the dpkg database, the venv, the trust store) and the rest: one level deep, by
+// mtime, size and mode.
+const WATCHED = [
+  '/etc/docker',
+  '/etc/localtime',
+  '/etc/timezone',
+  '/usr/local/share/ca-certificates',
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/var/lib/ciab',
+  '/opt/ciab',
+  '/var/lib/apt/lists',
+  '/var/lib/dpkg/status',
+];
 
-/** Path → mtime/size/mode, one level into folders: enough to see any file written, created or removed. */
+/** Path → what it is now: enough to see any file written, created or removed. */
 function snapshot(): Record<string, string> {
   const out: Record<string, string> = {};
   const add = (p: string) => {
@@ -61,16 +57,15 @@ function snapshot(): Record<string, string> {
     add(p);
     if (out[p] !== 'absent' && statSync(p).isDirectory()) for (const name of readdirSync(p)) add(path.join(p, name));
   }
-  // Where the network part writes, every file in full, by content.
   const visit = (p: string) => {
     if (!existsSync(p)) return;
     const st = lstatSync(p);
     if (st.isDirectory()) {
-      out[`${p}/`] = `${st.mode}`;
+      out[`${p}/`] = `${st.mode} ${st.mtimeMs}`; // a file made and removed again leaves the folder's mtime changed
       for (const name of readdirSync(p)) visit(path.join(p, name));
-    } else out[`${p} (content)`] = `${st.mode} ${st.mtimeMs} ${st.isFile() ? createHash('sha256').update(readFileSync(p)).digest('hex') : ''}`;
+    } else out[p] = `${st.mode} ${st.mtimeMs} ${st.isFile() ? createHash('sha256').update(readFileSync(p)).digest('hex') : ''}`;
   };
-  NETWORK_WATCHED.forEach(visit);
+  HASHED.forEach(visit);
   const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, LVM_SUPPRESS_FD_WARNINGS: '1' } }).stdout ?? '';
   out['losetup'] = run('losetup', ['--list']);
   out['vgs'] = run('vgs', ['--noheadings']);

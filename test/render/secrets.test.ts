@@ -34,15 +34,19 @@ beforeAll(async () => {
   writeFileSync(answers, base);
   const common = ['--facts', facts, '--answers', answers, '--state-dir', dir];
   const run = async (what: string, args: string[]) => printed.push({ what, result: await runCiab(args) });
+  /** A new folder holding only the first render's kolla/passwords.yml. */
+  const withFirstPasswords = (folder: string): string => {
+    mkdirSync(path.join(folder, 'kolla'), { recursive: true });
+    copyFileSync(path.join(out, 'kolla', 'passwords.yml'), path.join(folder, 'kolla', 'passwords.yml'));
+    return folder;
+  };
   await run('first render', ['render', ...common, '--out', out]);
   await run('re-render', ['render', ...common, '--out', out]);
   writeFileSync(answers, `${base}timezone: Europe/Berlin\n`);
   await run('render --diff', ['render', ...common, '--out', out, '--diff']);
   // A folder with only the first render's passwords.yml: the dry run's secrets are then values the scan knows
   // (fresh ones would be made, shown nowhere and never written, so the scan could not look for them).
-  const other = path.join(dir, 'other');
-  mkdirSync(path.join(other, 'kolla'), { recursive: true });
-  copyFileSync(path.join(out, 'kolla', 'passwords.yml'), path.join(other, 'kolla', 'passwords.yml'));
+  const other = withFirstPasswords(path.join(dir, 'other'));
   await run('render --dry-run --diff', ['render', ...common, '--out', other, '--dry-run', '--diff']);
   await run('render --json', ['render', ...common, '--out', out, '--json']);
   await run('plan', ['plan', ...common]);
@@ -53,10 +57,8 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'bad.yaml'), 'admin_password: 123456789012\n');
   await run('bad answers', ['plan', '--facts', facts, '--answers', path.join(dir, 'bad.yaml'), '--state-dir', dir]);
   await run('unwritable --out', ['render', ...common, '--out', '/proc/ciab-nope']);
-  const damaged = path.join(dir, 'damaged');
   // The first render's passwords.yml, which this render keeps: one set of seven RSA keys fewer to make.
-  mkdirSync(path.join(damaged, 'kolla'), { recursive: true });
-  copyFileSync(path.join(out, 'kolla', 'passwords.yml'), path.join(damaged, 'kolla', 'passwords.yml'));
+  const damaged = withFirstPasswords(path.join(dir, 'damaged'));
   await run('render to damage', ['render', ...common, '--out', damaged]);
   const pw = path.join(damaged, 'kolla', 'passwords.yml');
   writeFileSync(pw, readFileSync(pw, 'utf8').replace(/^database_password: (.*)$/m, 'database_password: [$1'));
