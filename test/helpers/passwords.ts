@@ -1,7 +1,7 @@
 // An earlier passwords.yml with the pre-generated keys (test/helpers/random.ts), written where `ciab render --out`
 // or `ciab install --configure-only` look for it: the render keeps its values, so tests that render through the
 // real CLI for something else than keys do not pay for seven RSA-4096 pairs (≈ 10 s CPU each time).
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderPasswords } from '../../src/render/passwords.js';
 import { fastRandom } from './random.js';
@@ -10,12 +10,4 @@ export async function seedPasswords(configDir: string, seed: string): Promise<vo
   const file = path.join(configDir, 'kolla', 'passwords.yml');
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, (await renderPasswords({ existing: null, adminPassword: null, random: fastRandom(seed) })).file.content, { mode: 0o600 });
-}
-
-/** Every file under `dir`, relative and sorted: after seedPasswords and before a write, only kolla/passwords.yml. */
-export function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
-    .sort();
 }

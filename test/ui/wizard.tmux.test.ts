@@ -9,7 +9,8 @@ import { createTmux, hasTmux } from '../helpers/tmux.js';
 import { waitUntil } from '../helpers/wait.js';
 import { tempDir } from './helpers.js';
 import { describeIfAvailable } from '../helpers/require.js';
-import { filesUnder, seedPasswords } from '../helpers/passwords.js';
+import { seedPasswords } from '../helpers/passwords.js';
+import { filesUnder } from '../run/helpers.js';
 
 const term = createTmux('ciab-wizard');
 const waitForScreen = (text: string | RegExp, timeoutMs = 60_000, pane = 'wizard') => term.waitForScreen(pane, text, { timeoutMs });
@@ -56,7 +57,7 @@ describeIfAvailable('the wizard in a real 80×24 terminal', hasTmux ? null : 'tm
     await keys('Tab');
     const review = await waitForScreen('files to write in', 90_000);
     expect(review).toContain('• network  create bridge ciab-br0');
-    expect(filesUnder(out)).toEqual(['kolla/passwords.yml']); // nothing written before the confirm step
+    expect(filesUnder(out).map((f) => path.relative(out, f.file))).toEqual(['kolla/passwords.yml']); // nothing written before the confirm step
     // Each key waits for the screen it needs: on a loaded machine a C-u sent before the prompt is open is lost,
     // and the path typed after it lands behind the prompt's default.
     await keys('s');
